@@ -1,0 +1,98 @@
+package speclint_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// These tests run the Makefile targets themselves, so the negative controls prove that the
+// commands CI and maintainers run would catch the fault, not just a library call.
+
+const repoRoot = "../.."
+
+func runMake(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("make", append([]string{"-s", "--no-print-directory", "-C", repoRoot}, args...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestCheckGenerated(t *testing.T) {
+	if out, err := runMake(t, "check-generated"); err != nil {
+		t.Fatalf("make check-generated fails on the committed generated/: %v\n%s", err, out)
+	}
+
+	t.Run("catches a hand edit", func(t *testing.T) {
+		dir := t.TempDir()
+		copyDir(t, filepath.Join(repoRoot, "generated"), dir)
+		file := filepath.Join(dir, "partnercenter.gen.go")
+		src, _ := os.ReadFile(file)
+		edited := bytes.Replace(src, []byte("type ActivationLink struct {"), []byte("type ActivationLink struct {\n\tHandAdded string"), 1)
+		if bytes.Equal(src, edited) {
+			t.Fatal("edit did not apply")
+		}
+		os.WriteFile(file, edited, 0o644)
+		out, err := runMake(t, "check-generated", "GENERATED="+dir)
+		if err == nil {
+			t.Fatalf("check-generated passed a hand-edited copy:\n%s", out)
+		}
+		if !strings.Contains(out, "partnercenter.gen.go") {
+			t.Fatalf("check-generated must name the file that differs:\n%s", out)
+		}
+	})
+
+	t.Run("catches a hand-added file", func(t *testing.T) {
+		dir := t.TempDir()
+		copyDir(t, filepath.Join(repoRoot, "generated"), dir)
+		os.WriteFile(filepath.Join(dir, "helpers.go"), []byte("package generated\n"), 0o644)
+		out, err := runMake(t, "check-generated", "GENERATED="+dir)
+		if err == nil || !strings.Contains(out, "helpers.go") {
+			t.Fatalf("check-generated must fail naming helpers.go (err %v):\n%s", err, out)
+		}
+	})
+}
+
+func TestMakeLintSpec(t *testing.T) {
+	if out, err := runMake(t, "lint-spec"); err != nil {
+		t.Fatalf("make lint-spec fails on openapi.yaml: %v\n%s", err, out)
+	}
+	src, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Negative control: the seed page's example with a required field's type broken.
+	mutated := bytes.Replace(src, []byte("        totalCount: 1\n"), []byte("        totalCount: \"one\"\n"), 1)
+	if bytes.Equal(src, mutated) {
+		t.Fatal("mutation did not apply")
+	}
+	path := filepath.Join(t.TempDir(), "openapi.yaml")
+	os.WriteFile(path, mutated, 0o644)
+	out, err := runMake(t, "lint-spec", "SPEC="+path)
+	if err == nil {
+		t.Fatalf("make lint-spec passed a spec whose example violates its schema:\n%s", out)
+	}
+	if !strings.Contains(out, "totalCount") {
+		t.Fatalf("lint-spec must name the offending value:\n%s", out)
+	}
+}
