@@ -1,0 +1,185 @@
+// Package partnercenter is a typed client for Microsoft Partner Center's commercial-marketplace
+// activation APIs: activation links per order line item, order or subscription, and the
+// activation of SaaS subscriptions bought from integration sandbox accounts.
+//
+// It follows the Azure SDK for Go conventions: credentials are azcore.TokenCredential values
+// (any azidentity credential, or NewRefreshTokenCredential for App+User), and requests run
+// through an azcore pipeline with per-call ids, retries that respect throttling, bearer tokens
+// and redacted logging. Every non-2xx answer is an *Error.
+package partnercenter
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/partnercenter-go/partnercenter/generated"
+)
+
+// Version is this module's version, sent in the User-Agent.
+const Version = "v0.1.0"
+
+// moduleName names this module in the User-Agent: "azsdk-go-partnercenter/<Version> (...)".
+const moduleName = "partnercenter"
+
+// DefaultTotalTimeout bounds one call across all its attempts and waits when neither the
+// context nor ClientOptions.TotalTimeout sets a bound.
+const DefaultTotalTimeout = 2 * time.Minute
+
+// ClientOptions configures a Client. The zero value talks to the global cloud.
+type ClientOptions struct {
+	// Cloud selects the Partner Center cloud: CloudGlobal (default), CloudUSGovernment,
+	// CloudChina. It sets the endpoint and the token scope.
+	Cloud Cloud
+
+	// Endpoint overrides the cloud's {baseURL}, e.g. a local sandbox; without /v1. It must be
+	// https://, or http:// on a loopback host (the token is never sent in clear text elsewhere).
+	Endpoint string
+
+	// ApplicationName is sent as MS-PartnerCenter-Application.
+	ApplicationName string
+
+	// Locale is sent as X-Locale; the service defaults to en-US.
+	Locale string
+
+	// Retry tunes azcore's retry policy. Defaults: 3 retries (4 tries), 800 ms exponential
+	// backoff with jitter, 60 s cap; a Retry-After longer than MaxRetryDelay, or longer than
+	// the time the context has left, is not waited for. StatusCodes and ShouldRetry are set by
+	// the client (408, 429, 500, 502, 503, 504 and connection errors) unless given.
+	Retry policy.RetryOptions
+
+	// TotalTimeout bounds one call across all attempts and waits (default DefaultTotalTimeout;
+	// negative: no bound beyond the context's). The context's deadline always wins.
+	TotalTimeout time.Duration
+
+	// Transport is the innermost HTTP sender under the pipeline: an *http.Client (a test
+	// server's TLS client, a caller's proxy settings) or any policy.Transporter (a go-vcr
+	// recorder). Default: azcore's shared HTTP client.
+	Transport policy.Transporter
+
+	// Logging configures azcore logging (azcore/log). The Authorization header is always
+	// redacted; MS-RequestId and MS-CorrelationId are logged.
+	Logging policy.LogOptions
+
+	// PerCallPolicies run once per call, before the retry policy.
+	PerCallPolicies []policy.Policy
+	// PerRetryPolicies run for every attempt, after the bearer-token policy.
+	PerRetryPolicies []policy.Policy
+}
+
+// Client calls the Partner Center activation APIs. It is safe for concurrent use.
+type Client struct {
+	api      *generated.ClientWithResponses
+	endpoint string
+}
+
+// NewClient returns a client that authenticates with cred: any azcore.TokenCredential, such as
+// an azidentity credential (App-only) or NewRefreshTokenCredential (App+User). The scope asked
+// for is the cloud's audience + "/.default". cred may be nil only for a loopback endpoint (a
+// local server without authentication).
+func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
+	var o ClientOptions
+	if opts != nil {
+		o = *opts
+	}
+	cloud := o.Cloud.orDefault()
+	endpoint := o.Endpoint
+	if endpoint == "" {
+		endpoint = cloud.Endpoint
+	}
+	loopbackHTTP, err := checkEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cred == nil && !loopbackHTTP && !isLoopbackURL(endpoint) {
+		return nil, errors.New("partnercenter: NewClient: cred is nil: a credential is required for a non-loopback endpoint")
+	}
+
+	retry := o.Retry
+	if retry.StatusCodes == nil {
+		retry.StatusCodes = retryStatusCodes
+	}
+	if retry.ShouldRetry == nil {
+		retry.ShouldRetry = shouldRetry(retry.StatusCodes)
+	}
+	total := o.TotalTimeout
+	if total == 0 {
+		total = DefaultTotalTimeout
+	}
+
+	perRetry := []policy.Policy{}
+	if cred != nil {
+		perRetry = append(perRetry,
+			// Outside the bearer policy, so that its second attempt gets a fresh token.
+			retryUnauthorizedOncePolicy{},
+			runtime.NewBearerTokenPolicy(cred, []string{cloud.Scope()}, &policy.BearerTokenOptions{
+				InsecureAllowCredentialWithHTTP: loopbackHTTP,
+			}))
+	}
+	pl := runtime.NewPipeline(moduleName, Version, runtime.PipelineOptions{
+		PerCall:        []policy.Policy{totalTimeoutPolicy(total), headersPolicy(o.ApplicationName, o.Locale)},
+		PerRetry:       perRetry,
+		AllowedHeaders: []string{headerRequestID, headerCorrelationID, "MS-CV", "MS-ServerId", "X-Locale", "MS-PartnerCenter-Application", "Retry-After"},
+	}, &policy.ClientOptions{
+		Retry:            retry,
+		Transport:        o.Transport,
+		Logging:          o.Logging,
+		PerCallPolicies:  o.PerCallPolicies,
+		PerRetryPolicies: o.PerRetryPolicies,
+	})
+
+	api, err := generated.NewClientWithResponses(strings.TrimSuffix(endpoint, "/"), generated.WithHTTPClient(pipelineDoer{pl}))
+	if err != nil {
+		return nil, fmt.Errorf("partnercenter: NewClient: %w", err)
+	}
+	return &Client{api: api, endpoint: endpoint}, nil
+}
+
+// Endpoint is the base URL the client calls, without /v1.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// checkEndpoint accepts https:// URLs, and http:// URLs on loopback hosts only (reported by
+// loopbackHTTP). Anything else would send the bearer token in clear text.
+func checkEndpoint(endpoint string) (loopbackHTTP bool, err error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return false, fmt.Errorf("partnercenter: ClientOptions.Endpoint %q is not an absolute URL", endpoint)
+	}
+	if strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v1") {
+		return false, fmt.Errorf("partnercenter: ClientOptions.Endpoint %q must not end in /v1: the client adds it", endpoint)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return false, fmt.Errorf("partnercenter: ClientOptions.Endpoint %q must have no user info, query or fragment", endpoint)
+	}
+	switch u.Scheme {
+	case "https":
+		return false, nil
+	case "http":
+		if isLoopbackHost(u.Hostname()) {
+			return true, nil
+		}
+		return false, fmt.Errorf("partnercenter: ClientOptions.Endpoint %q: http:// is allowed for loopback hosts only; the bearer token is sent over HTTPS", endpoint)
+	default:
+		return false, fmt.Errorf("partnercenter: ClientOptions.Endpoint %q: scheme must be https", endpoint)
+	}
+}
+
+func isLoopbackURL(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	return err == nil && isLoopbackHost(u.Hostname())
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

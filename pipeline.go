@@ -1,0 +1,222 @@
+package partnercenter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/google/uuid"
+)
+
+// The pipeline, outermost first (azcore.NewPipeline builds it):
+//
+//	per call:  total-timeout bound, Partner Center headers (ids chosen once per call)
+//	retry:     azcore's retry policy with shouldRetry below
+//	per retry: one retry of a 401 with a fresh token, then the bearer-token policy
+//	then azcore's logging (Authorization redacted), body download and the Transport.
+//
+// The ids are set before the retry policy so that every attempt of a call carries the same
+// MS-RequestId: that is what makes a retried POST .../activate idempotent.
+
+const (
+	headerRequestID      = "MS-RequestId"
+	headerCorrelationID  = "MS-CorrelationId"
+	headerLocale         = "X-Locale"
+	headerApplication    = "MS-PartnerCenter-Application"
+	headerRetryAfter     = "Retry-After"
+	contentTypeJSON      = "application/json"
+	activateBodyLiteral  = "null"
+	utf8ByteOrderMark    = "\xef\xbb\xbf"
+	maxRawErrorBodyBytes = 64 << 10
+)
+
+// retryStatusCodes are retried; 400, 401 (see retryUnauthorizedOncePolicy), 403, 404 and 409
+// never are (partner-center-facts.md, Errors).
+var retryStatusCodes = []int{
+	http.StatusRequestTimeout,
+	http.StatusTooManyRequests,
+	http.StatusInternalServerError,
+	http.StatusBadGateway,
+	http.StatusServiceUnavailable,
+	http.StatusGatewayTimeout,
+}
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	correlationIDKey
+	exchangeKey
+)
+
+// WithRequestID makes the calls made with ctx send id as MS-RequestId instead of a new GUID.
+// Reuse an id only to repeat the same call (for example after a crash, to learn the outcome
+// of an activation without activating twice); the service answers a repeated id with the
+// first call's response.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// WithCorrelationID makes the calls made with ctx send id as MS-CorrelationId, to tie them
+// together in logs and traces.
+func WithCorrelationID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, correlationIDKey, id)
+}
+
+func idFrom(ctx context.Context, key ctxKey) string {
+	id, _ := ctx.Value(key).(string)
+	return id
+}
+
+// headersPolicy sets the Partner Center headers once per call.
+func headersPolicy(application, locale string) policy.Policy {
+	return policyFunc(func(req *policy.Request) (*http.Response, error) {
+		ctx := req.Raw().Context()
+		h := req.Raw().Header
+		h.Set(headerRequestID, orNewGUID(idFrom(ctx, requestIDKey)))
+		h.Set(headerCorrelationID, orNewGUID(idFrom(ctx, correlationIDKey)))
+		h.Set("Accept", contentTypeJSON)
+		if locale != "" {
+			h.Set(headerLocale, locale)
+		}
+		if application != "" {
+			h.Set(headerApplication, application)
+		}
+		return req.Next()
+	})
+}
+
+func orNewGUID(id string) string {
+	if id != "" {
+		return id
+	}
+	return uuid.NewString()
+}
+
+// totalTimeoutPolicy bounds a call across all attempts and waits; a context deadline that
+// comes sooner still wins.
+func totalTimeoutPolicy(total time.Duration) policy.Policy {
+	return policyFunc(func(req *policy.Request) (*http.Response, error) {
+		if total < 0 {
+			return req.Next()
+		}
+		ctx, cancel := context.WithTimeout(req.Raw().Context(), total)
+		defer cancel() // safe: the body-download policy has read the body by now
+		return req.WithContext(ctx).Next()
+	})
+}
+
+// retryUnauthorizedOncePolicy sends an attempt again after a 401, once. It sits outside the
+// bearer-token policy, which forgets its cached token on a 401, so the second try carries a
+// freshly fetched one. A second 401 is returned (and becomes an *Error).
+type retryUnauthorizedOncePolicy struct{}
+
+func (retryUnauthorizedOncePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	if err := req.RewindBody(); err != nil {
+		return resp, nil
+	}
+	runtime.Drain(resp)
+	return req.Next()
+}
+
+// shouldRetry retries connection errors and the given statuses, but not a Retry-After that
+// the context's deadline would cut short: the caller then gets the 429 with its RetryAfter at
+// once instead of a deadline error after a useless wait.
+func shouldRetry(statusCodes []int) func(*http.Response, error) bool {
+	return func(resp *http.Response, err error) bool {
+		if err != nil {
+			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		}
+		if !slices.Contains(statusCodes, resp.StatusCode) {
+			return false
+		}
+		wait := parseRetryAfter(resp.Header.Get(headerRetryAfter), time.Now())
+		if deadline, ok := resp.Request.Context().Deadline(); ok && wait > 0 && time.Until(deadline) < wait {
+			return false
+		}
+		return true
+	}
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date (RFC 9110); 0 when absent or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var secs int64
+	isNumber := true
+	for _, c := range []byte(v) {
+		if c < '0' || c > '9' || secs > 1<<31 {
+			isNumber = false
+			break
+		}
+		secs = secs*10 + int64(c-'0')
+	}
+	if isNumber {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+type policyFunc func(*policy.Request) (*http.Response, error)
+
+func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }
+
+// exchange is what the pipeline answered for one call: the final response and its body
+// (with a UTF-8 byte-order mark removed), kept so that errors can carry them.
+type exchange struct {
+	resp *http.Response
+	body []byte
+}
+
+// pipelineDoer adapts an azcore pipeline to the generated client's HttpRequestDoer.
+type pipelineDoer struct{ pl runtime.Pipeline }
+
+func (d pipelineDoer) Do(r *http.Request) (*http.Response, error) {
+	req, err := runtime.NewRequest(r.Context(), r.Method, r.URL.String())
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range r.Header {
+		req.Raw().Header[k] = v
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(body)), r.Header.Get("Content-Type")); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := d.pl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := runtime.Payload(resp)
+	if err != nil {
+		return nil, err
+	}
+	// Some proxies prefix JSON with a BOM, which encoding/json refuses.
+	body = bytes.TrimPrefix(body, []byte(utf8ByteOrderMark))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if ex, ok := r.Context().Value(exchangeKey).(*exchange); ok {
+		ex.resp, ex.body = resp, body
+	}
+	return resp, nil
+}

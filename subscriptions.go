@@ -1,0 +1,31 @@
+package partnercenter
+
+import (
+	"context"
+	"strings"
+)
+
+// ActivateSubscription activates a SaaS subscription bought from an integration sandbox
+// account, so that billing begins (POST /v1/customers/{customerId}/subscriptions/{subscriptionId}/activate).
+// A production subscription is set up on the publisher's site instead; the service refuses it.
+//
+// The call is retried like a GET: every attempt carries the same MS-RequestId, which the
+// service uses to answer a repeated attempt as it answered the first, instead of activating
+// twice. Activating an active subscription again (a new call, so a new id) is an *Error with
+// Code CodeAlreadyActivated.
+//
+// Like the official .NET and Java SDKs, the client sends the JSON literal null as the body;
+// the documentation says the call has none, and openapi.yaml accepts both.
+func (c *Client) ActivateSubscription(ctx context.Context, customerID, subscriptionID string) (*SubscriptionActivationResult, error) {
+	const op = "ActivateSubscription"
+	if err := firstError(checkGUID(op, "customerID", customerID), checkGUID(op, "subscriptionID", subscriptionID)); err != nil {
+		return nil, err
+	}
+	return call(ctx, op, func(ctx context.Context) (*SubscriptionActivationResult, error) {
+		r, err := c.api.ActivateSubscriptionWithBodyWithResponse(ctx, customerID, subscriptionID, nil, contentTypeJSON, strings.NewReader(activateBodyLiteral))
+		if err != nil {
+			return nil, err
+		}
+		return r.JSON200, nil
+	})
+}
