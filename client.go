@@ -124,7 +124,7 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 			}))
 	}
 	pl := runtime.NewPipeline(moduleName, Version, runtime.PipelineOptions{
-		PerCall:        []policy.Policy{totalTimeoutPolicy(total), headersPolicy(o.ApplicationName, o.Locale)},
+		PerCall:        []policy.Policy{callPolicy(o.ApplicationName, o.Locale, total)},
 		PerRetry:       perRetry,
 		AllowedHeaders: []string{headerRequestID, headerCorrelationID, "MS-CV", "MS-ServerId", "X-Locale", "MS-PartnerCenter-Application", "Retry-After"},
 	}, &policy.ClientOptions{

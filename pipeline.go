@@ -11,13 +11,12 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/google/uuid"
 )
 
 // The pipeline, outermost first (azcore.NewPipeline builds it):
 //
-//	per call:  total-timeout bound, Partner Center headers (ids chosen once per call)
+//	per call:  Partner Center headers (ids chosen once per call) and the total-time bound
 //	retry:     azcore's retry policy with shouldRetry below
 //	per retry: one retry of a 401 with a fresh token, then the bearer-token policy
 //	then azcore's logging (Authorization redacted), body download and the Transport.
@@ -75,8 +74,10 @@ func idFrom(ctx context.Context, key ctxKey) string {
 	return id
 }
 
-// headersPolicy sets the Partner Center headers once per call.
-func headersPolicy(application, locale string) policy.Policy {
+// callPolicy runs once per call, before the retry policy: it sets the Partner Center headers
+// (so every attempt carries the same ids) and bounds the whole call, attempts and waits, by
+// total. One policy rather than two: azcore copies the request for every policy it passes.
+func callPolicy(application, locale string, total time.Duration) policy.Policy {
 	return policyFunc(func(req *policy.Request) (*http.Response, error) {
 		ctx := req.Raw().Context()
 		h := req.Raw().Header
@@ -89,7 +90,13 @@ func headersPolicy(application, locale string) policy.Policy {
 		if application != "" {
 			h.Set(headerApplication, application)
 		}
-		return req.Next()
+		// A context deadline that comes sooner wins; then no timer is needed.
+		if deadline, ok := ctx.Deadline(); total < 0 || ok && time.Until(deadline) <= total {
+			return req.Next()
+		}
+		ctx, cancel := context.WithTimeout(ctx, total)
+		defer cancel() // safe: the body-download policy has read the body by now
+		return req.WithContext(ctx).Next()
 	})
 }
 
@@ -98,19 +105,6 @@ func orNewGUID(id string) string {
 		return id
 	}
 	return uuid.NewString()
-}
-
-// totalTimeoutPolicy bounds a call across all attempts and waits; a context deadline that
-// comes sooner still wins.
-func totalTimeoutPolicy(total time.Duration) policy.Policy {
-	return policyFunc(func(req *policy.Request) (*http.Response, error) {
-		if total < 0 {
-			return req.Next()
-		}
-		ctx, cancel := context.WithTimeout(req.Raw().Context(), total)
-		defer cancel() // safe: the body-download policy has read the body by now
-		return req.WithContext(ctx).Next()
-	})
 }
 
 // retryUnauthorizedOncePolicy sends an attempt again after a 401, once. It sits outside the
@@ -187,22 +181,11 @@ type exchange struct {
 type pipelineDoer struct{ pl runtime.Pipeline }
 
 func (d pipelineDoer) Do(r *http.Request) (*http.Response, error) {
-	req, err := runtime.NewRequest(r.Context(), r.Method, r.URL.String())
+	// NewRequestFromRequest keeps the generated request as is (URL, headers) and makes its
+	// body rewindable for retries.
+	req, err := runtime.NewRequestFromRequest(r)
 	if err != nil {
 		return nil, err
-	}
-	for k, v := range r.Header {
-		req.Raw().Header[k] = v
-	}
-	if r.Body != nil && r.Body != http.NoBody {
-		body, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(body)), r.Header.Get("Content-Type")); err != nil {
-			return nil, err
-		}
 	}
 	resp, err := d.pl.Do(req)
 	if err != nil {
