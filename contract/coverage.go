@@ -1,0 +1,157 @@
+package contract
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Coverage records which documented statuses and media types of each operation the judged
+// exchanges exercised.
+type Coverage struct {
+	ops []*opCoverage
+}
+
+type opCoverage struct {
+	id, method, path   string
+	statuses           []string
+	mediaTypes         []string
+	seenStatus, seenMT map[string]int
+}
+
+// NewCoverage lists the documented statuses and media types of every operation of doc.
+func NewCoverage(doc *openapi3.T) *Coverage {
+	c := &Coverage{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for method, op := range item.Operations() {
+			oc := &opCoverage{id: op.OperationID, method: method, path: path, seenStatus: map[string]int{}, seenMT: map[string]int{}}
+			mts := map[string]bool{}
+			for status, resp := range op.Responses.Map() {
+				oc.statuses = append(oc.statuses, status)
+				for mt := range resp.Value.Content {
+					mts[mt] = true
+				}
+			}
+			for mt := range mts {
+				oc.mediaTypes = append(oc.mediaTypes, mt)
+			}
+			sort.Strings(oc.statuses)
+			sort.Strings(oc.mediaTypes)
+			c.ops = append(c.ops, oc)
+		}
+	}
+	sort.Slice(c.ops, func(i, j int) bool { return c.ops[i].id < c.ops[j].id })
+	return c
+}
+
+// Record counts one exchange against the operation it routed to.
+func (c *Coverage) Record(ex Exchange, findings []Finding) {
+	op := ""
+	for _, f := range findings {
+		if f.OperationID != "" {
+			op = f.OperationID
+		}
+	}
+	if op == "" {
+		op = c.operationOf(ex)
+	}
+	for _, oc := range c.ops {
+		if oc.id == op {
+			oc.seenStatus[fmt.Sprint(ex.Status)]++
+			mt, _, _ := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
+			if mt != "" {
+				oc.seenMT[mt]++
+			}
+		}
+	}
+}
+
+// operationOf finds the operation of a conforming exchange (which has no findings to name it)
+// by method and path shape.
+func (c *Coverage) operationOf(ex Exchange) string {
+	path := ex.URL
+	if i := strings.Index(path, "/v1/"); i >= 0 {
+		path = path[i:]
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	segs := strings.Split(path, "/")
+	for _, oc := range c.ops {
+		tpl := strings.Split(oc.path, "/")
+		if !strings.EqualFold(oc.method, ex.Method) || len(tpl) != len(segs) {
+			continue
+		}
+		match := true
+		for i := range tpl {
+			if !strings.HasPrefix(tpl[i], "{") && tpl[i] != segs[i] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return oc.id
+		}
+	}
+	return ""
+}
+
+// Missing lists, per operation, the documented statuses never exercised.
+func (c *Coverage) Missing() map[string][]string {
+	out := map[string][]string{}
+	for _, oc := range c.ops {
+		for _, s := range oc.statuses {
+			if oc.seenStatus[s] == 0 {
+				out[oc.id] = append(out[oc.id], s)
+			}
+		}
+	}
+	return out
+}
+
+// Exercised reports whether operation id was exercised with the given status.
+func (c *Coverage) Exercised(id string, status int) bool {
+	for _, oc := range c.ops {
+		if oc.id == id {
+			return oc.seenStatus[fmt.Sprint(status)] > 0
+		}
+	}
+	return false
+}
+
+// Write prints the coverage table: per operation, each documented status and media type,
+// marked with how many exchanges exercised it ("-" for none).
+func (c *Coverage) Write(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "operation\tstatuses (exercised count)\tmedia types (exercised count)")
+	for _, oc := range c.ops {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", oc.id, marks(oc.statuses, oc.seenStatus), marks(oc.mediaTypes, oc.seenMT))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "(a status or media type with '-' was documented but not exercised)")
+}
+
+func marks(keys []string, seen map[string]int) string {
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		n := "-"
+		if seen[k] > 0 {
+			n = fmt.Sprint(seen[k])
+		}
+		parts = append(parts, k+":"+n)
+	}
+	for k := range seen {
+		if !slices.Contains(keys, k) {
+			parts = append(parts, k+":"+fmt.Sprint(seen[k])+"(undocumented)")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+

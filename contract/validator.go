@@ -1,0 +1,364 @@
+// Package contract holds recorded and live Partner Center exchanges against openapi.yaml.
+//
+// A Validator judges one exchange (request and response): the request must route to an
+// operation of the spec and its parameters and body must conform; the response's status must
+// be one the operation documents, its Content-Type a documented media type and its body must
+// conform to the schema (JSON and XML). Fields the spec does not declare are drift, reported
+// as violations only in strict mode. Findings name where the problem is (a JSON pointer) and
+// never the offending value, so they are safe to print in CI logs.
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/partnercenter-go/partnercenter/generated"
+)
+
+// Exchange is one HTTP request and its response, as recorded.
+type Exchange struct {
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	RequestBody    []byte
+	Status         int
+	ResponseHeader http.Header
+	ResponseBody   []byte
+}
+
+// Severity says whether a finding fails the gate.
+type Severity string
+
+const (
+	// Violation: the exchange and the spec disagree; the gate fails.
+	Violation Severity = "violation"
+	// Drift: the service sent a field the spec does not declare. Reported, and a violation
+	// only in strict mode: the service adds fields and clients must tolerate them.
+	Drift Severity = "drift"
+)
+
+// Finding is one disagreement between an exchange and the spec.
+type Finding struct {
+	Severity    Severity
+	Cassette    string // file the exchange came from ("" for live traffic)
+	Interaction int    // index of the interaction in its cassette
+	OperationID string // "" when the request routes to no operation
+	Status      int
+	// Pointer locates the offending value: /request/path/customerId,
+	// /request/header/MS-RequestId, /request/body/..., /response/status,
+	// /response/header/Content-Type, /response/body/items/0/link.
+	Pointer string
+	Reason  string // what is wrong, never the value itself
+}
+
+func (f Finding) String() string {
+	op := f.OperationID
+	if op == "" {
+		op = "(no operation)"
+	}
+	return fmt.Sprintf("%s: %s interaction %d: %s %d: %s: %s", f.Severity, f.Cassette, f.Interaction, op, f.Status, f.Pointer, f.Reason)
+}
+
+// Options tune a Validator.
+type Options struct {
+	// Strict makes undeclared fields violations instead of drift.
+	Strict bool
+}
+
+// Validator judges exchanges against one compiled spec. It is safe for concurrent use.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+	strict bool
+}
+
+// New compiles doc for validation. The spec's servers are ignored: requests are matched by
+// their path (under /v1) whatever the host, so recordings from any cloud or a local sandbox
+// are judged alike.
+func New(doc *openapi3.T, opts Options) (*Validator, error) {
+	routed := *doc
+	routed.Servers = openapi3.Servers{{URL: "/"}}
+	router, err := gorillamux.NewRouter(&routed)
+	if err != nil {
+		return nil, fmt.Errorf("contract: compile spec: %w", err)
+	}
+	return &Validator{doc: doc, router: router, strict: opts.Strict}, nil
+}
+
+// NewDefault compiles the spec embedded in generated/ (openapi.yaml as committed).
+func NewDefault(opts Options) (*Validator, error) {
+	doc, err := generated.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("contract: load embedded spec: %w", err)
+	}
+	return New(doc, opts)
+}
+
+// Spec is the compiled document.
+func (v *Validator) Spec() *openapi3.T { return v.doc }
+
+var noAuth = &openapi3filter.Options{
+	// Recordings have their Authorization removed; the gate judges shapes, not credentials.
+	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+	MultiError:         true,
+}
+
+// Validate judges one exchange; cassette and index only label the findings.
+func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
+	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		r.add(Violation, "/request/url", "is not a URL")
+		return r.findings
+	}
+	// Route on the path alone, whatever the scheme and host.
+	u.Scheme, u.Host = "http", "gate.invalid"
+	req, err := http.NewRequest(ex.Method, u.String(), bytes.NewReader(ex.RequestBody))
+	if err != nil {
+		r.add(Violation, "/request", "cannot be rebuilt: "+err.Error())
+		return r.findings
+	}
+	req.Header = ex.RequestHeader.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	route, pathParams, err := v.router.FindRoute(req)
+	if err != nil {
+		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			reason = fmt.Sprintf("the path has no %s operation", ex.Method)
+		}
+		r.add(Violation, "/request/method", reason)
+		return r.findings
+	}
+	op := route.Operation
+	r.base.OperationID = op.OperationID
+
+	reqInput := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: noAuth}
+	if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
+		r.addErrors(err, "/request")
+	}
+
+	status := ex.Status
+	if op.Responses.Status(status) == nil {
+		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
+		return r.findings
+	}
+	respInput := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: reqInput,
+		Status:                 status,
+		Header:                 ex.ResponseHeader,
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	respInput.SetBodyBytes(ex.ResponseBody)
+	if err := openapi3filter.ValidateResponse(context.Background(), respInput); err != nil {
+		r.addErrors(err, "/response")
+	}
+	v.reportUndeclared(r, op, ex)
+	return r.findings
+}
+
+// reportUndeclared finds response fields the schema does not declare.
+func (v *Validator) reportUndeclared(r *reporter, op *openapi3.Operation, ex Exchange) {
+	resp := op.Responses.Status(ex.Status).Value
+	mediaType := ex.ResponseHeader.Get("Content-Type")
+	mt := resp.Content.Get(mediaType)
+	if mt == nil || mt.Schema == nil || len(ex.ResponseBody) == 0 {
+		return
+	}
+	var body any
+	var err error
+	if strings.Contains(mediaType, "xml") {
+		body, err = decodeXML(bytes.NewReader(ex.ResponseBody), mt.Schema)
+	} else {
+		err = json.Unmarshal(ex.ResponseBody, &body)
+	}
+	if err != nil {
+		return // already a violation of the body's schema
+	}
+	severity := Drift
+	if v.strict {
+		severity = Violation
+	}
+	for _, ptr := range undeclaredFields(mt.Schema, body, "/response/body") {
+		r.add(severity, ptr, "field is not declared in the spec")
+	}
+}
+
+type reporter struct {
+	base     Finding
+	findings []Finding
+}
+
+func (r *reporter) add(s Severity, pointer, reason string) {
+	f := r.base
+	f.Severity, f.Pointer, f.Reason = s, pointer, reason
+	r.findings = append(r.findings, f)
+}
+
+// addErrors turns kin-openapi's errors into findings, keeping values out of the reasons:
+// kin-openapi's Error() strings print the offending value and the schema.
+func (r *reporter) addErrors(err error, prefix string) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			r.addErrors(e, prefix)
+		}
+		return
+	}
+	var reqErr *openapi3filter.RequestError
+	var respErr *openapi3filter.ResponseError
+	var schemaErr *openapi3.SchemaError
+	var parseErr *openapi3filter.ParseError
+	switch {
+	case errors.As(err, &reqErr):
+		where := prefix + "/body"
+		if p := reqErr.Parameter; p != nil {
+			where = prefix + "/" + p.In + "/" + p.Name
+		}
+		if reqErr.Err == nil {
+			r.add(Violation, where, reqErr.Reason)
+			return
+		}
+		r.addNested(reqErr.Err, where, reqErr.Reason)
+	case errors.As(err, &respErr):
+		where := prefix + "/body"
+		if strings.Contains(respErr.Reason, "Content-Type") {
+			r.add(Violation, prefix+"/header/Content-Type", "media type is not documented for this status")
+			return
+		}
+		if strings.Contains(respErr.Reason, "header") {
+			where = prefix + "/header"
+		}
+		if respErr.Err == nil {
+			r.add(Violation, where, respErr.Reason)
+			return
+		}
+		r.addNested(respErr.Err, where, respErr.Reason)
+	case errors.As(err, &schemaErr):
+		r.add(Violation, prefix+schemaPointer(schemaErr), schemaErr.Reason)
+	case errors.As(err, &parseErr):
+		r.add(Violation, prefix, "cannot be parsed: "+parseErr.Reason)
+	default:
+		r.add(Violation, prefix, "does not conform")
+	}
+}
+
+func (r *reporter) addNested(err error, where, reason string) {
+	var multi openapi3.MultiError
+	var schemaErr *openapi3.SchemaError
+	var parseErr *openapi3filter.ParseError
+	switch {
+	case errors.As(err, &multi):
+		for _, e := range multi {
+			r.addNested(e, where, reason)
+		}
+	case errors.As(err, &schemaErr):
+		r.add(Violation, where+schemaPointer(schemaErr), schemaErr.Reason)
+	case errors.As(err, &parseErr):
+		r.add(Violation, where, "cannot be parsed: "+parseErr.Reason)
+	default:
+		r.add(Violation, where, reason)
+	}
+}
+
+func schemaPointer(e *openapi3.SchemaError) string {
+	var b strings.Builder
+	for _, p := range e.JSONPointer() {
+		b.WriteString("/")
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(p))
+	}
+	return b.String()
+}
+
+// undeclaredFields lists the JSON pointers of object members that schema does not declare.
+// Free-form schemas (no properties, or additionalProperties allowed explicitly) declare
+// everything below them.
+func undeclaredFields(ref *openapi3.SchemaRef, v any, ptr string) []string {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		props, freeForm := declaredProperties(ref.Value)
+		if freeForm {
+			return nil
+		}
+		for k, child := range v {
+			p := ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+			if s, ok := props[k]; ok {
+				out = append(out, undeclaredFields(s, child, p)...)
+			} else {
+				out = append(out, p)
+			}
+		}
+	case []any:
+		items := ref.Value.Items
+		for _, b := range unionBranches(ref.Value) {
+			if items == nil {
+				items = b.Value.Items
+			}
+		}
+		for i, child := range v {
+			out = append(out, undeclaredFields(items, child, ptr+"/"+strconv.Itoa(i))...)
+		}
+	}
+	return out
+}
+
+func declaredProperties(s *openapi3.Schema) (map[string]*openapi3.SchemaRef, bool) {
+	props := map[string]*openapi3.SchemaRef{}
+	freeForm := s.AdditionalProperties.Schema != nil || s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has
+	for k, p := range s.Properties {
+		props[k] = p
+	}
+	branches := unionBranches(s)
+	for _, b := range branches {
+		bp, ff := declaredProperties(b.Value)
+		freeForm = freeForm || ff
+		for k, p := range bp {
+			if _, ok := props[k]; !ok {
+				props[k] = p
+			}
+		}
+	}
+	if len(props) == 0 {
+		freeForm = true
+	}
+	return props, freeForm
+}
+
+func unionBranches(s *openapi3.Schema) openapi3.SchemaRefs {
+	var all openapi3.SchemaRefs
+	all = append(all, s.AllOf...)
+	all = append(all, s.AnyOf...)
+	all = append(all, s.OneOf...)
+	return all
+}
+
+// FromRequestResponse builds an Exchange from live traffic; it reads and restores both bodies.
+func FromRequestResponse(req *http.Request, reqBody []byte, resp *http.Response) (Exchange, error) {
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return Exchange{}, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return Exchange{
+		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header.Clone(), RequestBody: reqBody,
+		Status: resp.StatusCode, ResponseHeader: resp.Header.Clone(), ResponseBody: body,
+	}, nil
+}
