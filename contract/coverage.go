@@ -154,4 +154,3 @@ func marks(keys []string, seen map[string]int) string {
 	}
 	return strings.Join(parts, " ")
 }
-
