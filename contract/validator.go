@@ -362,3 +362,21 @@ func FromRequestResponse(req *http.Request, reqBody []byte, resp *http.Response)
 		Status: resp.StatusCode, ResponseHeader: resp.Header.Clone(), ResponseBody: body,
 	}, nil
 }
+
+// Route finds the operation a request goes to, whatever its host, and its path parameters.
+func (v *Validator) Route(method, rawURL string) (operationID string, pathParams map[string]string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Scheme, u.Host = "http", "gate.invalid"
+	req, err := http.NewRequest(method, u.String(), nil)
+	if err != nil {
+		return "", nil, err
+	}
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		return "", nil, err
+	}
+	return route.Operation.OperationID, params, nil
+}
