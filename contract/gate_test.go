@@ -18,7 +18,7 @@ import (
 )
 
 // The gate itself: every interaction of every cassette is one spec, judged by the validator.
-var _ = Describe("Recorded exchanges", Ordered, func() {
+var _ = Describe("Recorded exchanges", func() {
 	validator, err := contract.NewDefault(cfg.options)
 	if err != nil {
 		panic(err)

@@ -212,8 +212,9 @@ func (r *reporter) add(s Severity, pointer, reason string) {
 // addErrors turns kin-openapi's errors into findings, keeping values out of the reasons:
 // kin-openapi's Error() strings print the offending value and the schema.
 func (r *reporter) addErrors(err error, prefix string) {
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
+	// Only a MultiError that is the error itself is split here: errors.As would also reach
+	// the MultiError inside a Request/ResponseError and lose where it came from.
+	if multi, ok := err.(openapi3.MultiError); ok {
 		for _, e := range multi {
 			r.addErrors(e, prefix)
 		}
@@ -258,14 +259,15 @@ func (r *reporter) addErrors(err error, prefix string) {
 }
 
 func (r *reporter) addNested(err error, where, reason string) {
-	var multi openapi3.MultiError
 	var schemaErr *openapi3.SchemaError
 	var parseErr *openapi3filter.ParseError
-	switch {
-	case errors.As(err, &multi):
+	if multi, ok := err.(openapi3.MultiError); ok {
 		for _, e := range multi {
 			r.addNested(e, where, reason)
 		}
+		return
+	}
+	switch {
 	case errors.As(err, &schemaErr):
 		r.add(Violation, where+schemaPointer(schemaErr), schemaErr.Reason)
 	case errors.As(err, &parseErr):
