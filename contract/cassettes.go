@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -115,12 +114,4 @@ func (v *Validator) Check(dir string) (*Report, error) {
 		return r, fmt.Errorf("%w: %d violations in %d interactions", ErrViolations, n, r.Interactions)
 	}
 	return r, nil
-}
-
-// WriteFile is a small helper for recorders and tests: it creates parent folders.
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
 }

@@ -22,8 +22,9 @@ var secretPatterns = []struct {
 	{"bearer token", regexp.MustCompile(`(?i)bearer\s+[a-z0-9._~+/=-]{8,}`)},
 	{"JWT", regexp.MustCompile(`eyJ[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]*`)},
 	{"Authorization header", regexp.MustCompile(`(?i)^\s*authorization\s*:`)},
-	{"OAuth2 secret field", regexp.MustCompile(`(?i)(client_secret|refresh_token|access_token|client_assertion)["']?\s*[:=]\s*["']?[^\s"'&,}]{6,}`)},
-	{"password field", regexp.MustCompile(`(?i)"?password"?\s*[:=]\s*"?[^\s"'&,}]{4,}`)},
+	// Quotes may be escaped: a JSON body inside a YAML cassette reads \"client_secret\":\"...\".
+	{"OAuth2 secret field", regexp.MustCompile(`(?i)(client_secret|refresh_token|access_token|client_assertion)(\\?["'])?\s*[:=]\s*(\\?["'])?[^\s"'\\&,}]{6,}`)},
+	{"password field", regexp.MustCompile(`(?i)password(\\?["'])?\s*[:=]\s*(\\?["'])?[^\s"'\\&,}]{4,}`)},
 }
 
 // ScanSecrets reports the lines of data that look like they hold a credential: bearer
