@@ -83,10 +83,10 @@ func (v *Validator) Judge(cassettes []Cassette) *Report {
 	for _, c := range cassettes {
 		for i, in := range c.Interactions {
 			ex := ExchangeOf(in)
-			findings := v.Validate(ex, c.Path, i)
 			r.Interactions++
-			r.Findings = append(r.Findings, findings...)
-			r.Coverage.Record(ex, findings)
+			r.Findings = append(r.Findings, v.Validate(ex, c.Path, i)...)
+			op, _, _ := v.Route(ex.Method, ex.URL)
+			r.Coverage.Record(op, ex)
 		}
 	}
 	return r

@@ -51,56 +51,17 @@ func NewCoverage(doc *openapi3.T) *Coverage {
 	return c
 }
 
-// Record counts one exchange against the operation it routed to.
-func (c *Coverage) Record(ex Exchange, findings []Finding) {
-	op := ""
-	for _, f := range findings {
-		if f.OperationID != "" {
-			op = f.OperationID
-		}
-	}
-	if op == "" {
-		op = c.operationOf(ex)
-	}
+// Record counts one exchange against the operation it routed to (see Validator.Route);
+// an exchange that routes nowhere ("") counts for no operation.
+func (c *Coverage) Record(operationID string, ex Exchange) {
 	for _, oc := range c.ops {
-		if oc.id == op {
+		if oc.id == operationID {
 			oc.seenStatus[fmt.Sprint(ex.Status)]++
-			mt, _, _ := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type"))
-			if mt != "" {
+			if mt, _, _ := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type")); mt != "" {
 				oc.seenMT[mt]++
 			}
 		}
 	}
-}
-
-// operationOf finds the operation of a conforming exchange (which has no findings to name it)
-// by method and path shape.
-func (c *Coverage) operationOf(ex Exchange) string {
-	path := ex.URL
-	if i := strings.Index(path, "/v1/"); i >= 0 {
-		path = path[i:]
-	}
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
-	}
-	segs := strings.Split(path, "/")
-	for _, oc := range c.ops {
-		tpl := strings.Split(oc.path, "/")
-		if !strings.EqualFold(oc.method, ex.Method) || len(tpl) != len(segs) {
-			continue
-		}
-		match := true
-		for i := range tpl {
-			if !strings.HasPrefix(tpl[i], "{") && tpl[i] != segs[i] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return oc.id
-		}
-	}
-	return ""
 }
 
 // Missing lists, per operation, the documented statuses never exercised.
