@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -61,13 +60,6 @@ func liveEnv(srv *httptest.Server, extra ...string) []string {
 	), extra...)
 }
 
-func runMake(t *testing.T, env []string, args ...string) (string, error) {
-	cmd := exec.Command("make", append([]string{"-s", "--no-print-directory", "-C", repoRoot, "contract"}, args...)...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
 func TestLiveModeSkipsCleanlyWithoutCredentials(t *testing.T) {
 	env := []string{"CI=true", "PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "GOFLAGS=" + os.Getenv("GOFLAGS"),
 		"GOPATH=" + os.Getenv("GOPATH"), "GOCACHE=" + os.Getenv("GOCACHE"), "GOMODCACHE=" + os.Getenv("GOMODCACHE"), "GOPROXY=" + os.Getenv("GOPROXY")}
@@ -110,7 +102,7 @@ func TestLiveAndRecordModesAgainstALocalEndpoint(t *testing.T) {
 	if n := strings.Count(string(data), "\n    - id:") + strings.Count(string(data), "\n  - id:"); n != 4 {
 		t.Fatalf("the recording has %d interactions, want 4:\n%s", n, data)
 	}
-	out, err = runMake(t, append(os.Environ(), "CI=true"), "CASSETTES="+dir)
+	out, err = makeContract(t, "CASSETTES="+dir)
 	if err != nil {
 		t.Fatalf("the recording does not pass the gate: %v\n%s", err, out)
 	}

@@ -15,10 +15,17 @@ const (
 	documented = "../testdata/cassettes/documented/activate-sandbox-subscription.yaml"
 )
 
+// makeContract runs `make contract args...` with this process's environment.
 func makeContract(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	return runMake(t, append(os.Environ(), "CI=true"), args...)
+}
+
+// runMake runs `make contract args...` in the repository with exactly env.
+func runMake(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
 	cmd := exec.Command("make", append([]string{"-s", "--no-print-directory", "-C", repoRoot, "contract"}, args...)...)
-	cmd.Env = append(os.Environ(), "CI=true")
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
