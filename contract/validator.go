@@ -128,39 +128,10 @@ var noAuth = &openapi3filter.Options{
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
-	u, err := url.Parse(ex.URL)
-	if err != nil {
-		r.add(Violation, "/request/url", "is not a URL")
+	reqInput, op := v.checkRequest(r, ex)
+	if op == nil {
 		return r.findings
 	}
-	// Route on the path alone, whatever the scheme and host.
-	u.Scheme, u.Host = "http", "gate.invalid"
-	req, err := http.NewRequest(ex.Method, u.String(), bytes.NewReader(ex.RequestBody))
-	if err != nil {
-		r.add(Violation, "/request", "cannot be rebuilt: "+err.Error())
-		return r.findings
-	}
-	req.Header = ex.RequestHeader.Clone()
-	if req.Header == nil {
-		req.Header = http.Header{}
-	}
-	route, pathParams, err := v.router.FindRoute(req)
-	if err != nil {
-		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
-		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			reason = fmt.Sprintf("the path has no %s operation", ex.Method)
-		}
-		r.add(Violation, "/request/method", reason)
-		return r.findings
-	}
-	op := route.Operation
-	r.base.OperationID = op.OperationID
-
-	reqInput := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: noAuth}
-	if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
-		r.addErrors(err, "/request")
-	}
-
 	status := ex.Status
 	if op.Responses.Status(status) == nil {
 		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
@@ -178,6 +149,53 @@ func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding 
 	}
 	v.reportUndeclared(r, op, ex)
 	return r.findings
+}
+
+// ValidateRequest judges a request alone, as a server does before it acts on it. It returns
+// the operation the request routes to ("" for none) and the request's findings.
+func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, body []byte) (operationID string, findings []Finding) {
+	r := &reporter{}
+	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: header, RequestBody: body})
+	if op != nil {
+		operationID = op.OperationID
+	}
+	return operationID, r.findings
+}
+
+// checkRequest routes the exchange's request and validates it; op is nil when it routes to
+// no operation.
+func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
+	u, err := url.Parse(ex.URL)
+	if err != nil {
+		r.add(Violation, "/request/url", "is not a URL")
+		return nil, nil
+	}
+	// Route on the path alone, whatever the scheme and host.
+	u.Scheme, u.Host = "http", "gate.invalid"
+	req, err := http.NewRequest(ex.Method, u.String(), bytes.NewReader(ex.RequestBody))
+	if err != nil {
+		r.add(Violation, "/request", "cannot be rebuilt: "+err.Error())
+		return nil, nil
+	}
+	req.Header = ex.RequestHeader.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	route, pathParams, err := v.router.FindRoute(req)
+	if err != nil {
+		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			reason = fmt.Sprintf("the path has no %s operation", ex.Method)
+		}
+		r.add(Violation, "/request/method", reason)
+		return nil, nil
+	}
+	r.base.OperationID = route.Operation.OperationID
+	reqInput := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: noAuth}
+	if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
+		r.addErrors(err, "/request")
+	}
+	return reqInput, route.Operation
 }
 
 // reportUndeclared finds response fields the schema does not declare.
