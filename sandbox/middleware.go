@@ -1,0 +1,290 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+	gen "github.com/partnercenter-go/partnercenter/generated"
+)
+
+// Faults make the sandbox misbehave on purpose, deterministically under Seed: whether an
+// attempt is faulted depends only on (Seed, tenant, MS-RequestId, attempt number), not on the
+// order in which concurrent requests arrive.
+type Faults struct {
+	Seed uint64
+	// RateLimit is the number of requests per second each partner tenant may make (0: no
+	// limit). Excess requests get the gateway's 429 body and a Retry-After header.
+	RateLimit int
+	// ThrottleRate, Error500Rate and Error503Rate are the shares of attempts answered 429,
+	// 500 and 503 before anything takes effect.
+	ThrottleRate, Error500Rate, Error503Rate float64
+	// ResetAfterEffectRate is the share of attempts whose effect is applied (and its answer
+	// stored for MS-RequestId idempotency) before the connection is reset with no answer.
+	ResetAfterEffectRate float64
+	// Latency is added to every API request.
+	Latency time.Duration
+	// RetryAfter is the Retry-After of injected 429s (default 1s; whole seconds on the wire).
+	RetryAfter time.Duration
+}
+
+// Stats counts what the sandbox did.
+type Stats struct {
+	Requests, Throttled, Errors500, Errors503, Resets, Replayed, Invalid, Unauthorized int64
+}
+
+type stats struct {
+	requests, throttled, errors500, errors503, resets, replayed, invalid, unauthorized atomic.Int64
+}
+
+// storedResponse is an answer kept for MS-RequestId idempotency.
+type storedResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+type apiHandler struct {
+	next      http.Handler // the generated strict handler over api
+	tokens    *tokens
+	validator *contract.Validator
+	faults    Faults
+	stats     *stats
+
+	mu       sync.Mutex
+	attempts map[string]int            // tenant/request id -> attempts seen
+	stored   map[string]storedResponse // tenant/request id -> first answer
+	windows  map[string]*rateWindow    // tenant -> current one-second window
+}
+
+type rateWindow struct {
+	start time.Time
+	count int
+}
+
+func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.stats.requests.Add(1)
+	if h.faults.Latency > 0 {
+		select {
+		case <-time.After(h.faults.Latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	requestID := r.Header.Get("MS-RequestId")
+	if requestID == "" {
+		requestID = uuid.NewString() // as the service does: no idempotency without the caller's id
+	}
+	correlationID := r.Header.Get("MS-CorrelationId")
+	if correlationID == "" {
+		correlationID = uuid.NewString()
+	}
+	w.Header().Set("MS-RequestId", requestID)
+	w.Header().Set("MS-CorrelationId", correlationID)
+	w.Header().Set("MS-CV", correlationID[:8]+".0")
+
+	tenant, code, description := h.tokens.authenticate(r.Header.Get("Authorization"))
+	if tenant == "" {
+		h.stats.unauthorized.Add(1)
+		writeError(w, http.StatusUnauthorized, code, description)
+		return
+	}
+	if wait, limited := h.rateLimited(tenant); limited {
+		h.stats.throttled.Add(1)
+		writeThrottled(w, wait)
+		return
+	}
+	key := tenant + "/" + strings.ToLower(requestID)
+	attempt := h.nextAttempt(key)
+	switch h.fault(key, attempt, 0) {
+	case faultThrottle:
+		h.stats.throttled.Add(1)
+		writeThrottled(w, h.retryAfter())
+		return
+	case fault500:
+		h.stats.errors500.Add(1)
+		writeError(w, http.StatusInternalServerError, 800003, "An unexpected error occurred (injected by the sandbox).")
+		return
+	case fault503:
+		h.stats.errors503.Add(1)
+		writeError(w, http.StatusServiceUnavailable, 503, "The service is unavailable (injected by the sandbox).")
+		return
+	}
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return
+	}
+	if _, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); len(findings) > 0 {
+		h.stats.invalid.Add(1)
+		reasons := make([]string, 0, len(findings))
+		for _, f := range findings {
+			reasons = append(reasons, f.Pointer+": "+f.Reason)
+		}
+		writeError(w, http.StatusBadRequest, 800002, "Invalid request input: "+strings.Join(reasons, "; "))
+		return
+	}
+
+	h.mu.Lock()
+	prev, repeated := h.stored[key]
+	h.mu.Unlock()
+	if repeated {
+		h.stats.replayed.Add(1)
+		prev.write(w)
+		return
+	}
+
+	rec := &recorder{header: http.Header{}}
+	for k, v := range w.Header() {
+		rec.header[k] = v
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tenant)))
+	resp := storedResponse{status: rec.status, header: rec.header, body: rec.body.Bytes()}
+	h.mu.Lock()
+	h.stored[key] = resp
+	h.mu.Unlock()
+
+	if h.fault(key, attempt, 1) == faultReset {
+		h.stats.resets.Add(1)
+		panic(http.ErrAbortHandler) // net/http closes the connection (HTTP/1) or resets the stream (HTTP/2)
+	}
+	resp.write(w)
+}
+
+func (s storedResponse) write(w http.ResponseWriter) {
+	for k, v := range s.header {
+		if k != "MS-CorrelationId" && k != "MS-RequestId" && k != "MS-CV" {
+			w.Header()[k] = v
+		}
+	}
+	w.WriteHeader(s.status)
+	w.Write(s.body)
+}
+
+func (h *apiHandler) nextAttempt(key string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.attempts[key]++
+	return h.attempts[key]
+}
+
+func (h *apiHandler) rateLimited(tenant string) (time.Duration, bool) {
+	if h.faults.RateLimit <= 0 {
+		return 0, false
+	}
+	now := time.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	win := h.windows[tenant]
+	if win == nil || now.Sub(win.start) >= time.Second {
+		win = &rateWindow{start: now}
+		h.windows[tenant] = win
+	}
+	if win.count >= h.faults.RateLimit {
+		return time.Second - now.Sub(win.start), true
+	}
+	win.count++
+	return 0, false
+}
+
+func (h *apiHandler) retryAfter() time.Duration {
+	if h.faults.RetryAfter > 0 {
+		return h.faults.RetryAfter
+	}
+	return time.Second
+}
+
+type faultKind int
+
+const (
+	noFault faultKind = iota
+	faultThrottle
+	fault500
+	fault503
+	faultReset
+)
+
+// fault decides deterministically, from a hash of (seed, key, attempt, stage), what happens
+// to an attempt: stage 0 is before the effect, stage 1 after it.
+func (h *apiHandler) fault(key string, attempt, stage int) faultKind {
+	f := h.faults
+	hash := fnv.New64a()
+	var buf [24]byte
+	binary.LittleEndian.PutUint64(buf[0:], f.Seed)
+	binary.LittleEndian.PutUint64(buf[8:], uint64(attempt))
+	binary.LittleEndian.PutUint64(buf[16:], uint64(stage))
+	hash.Write(buf[:])
+	hash.Write([]byte(key))
+	x := float64(hash.Sum64()>>11) / (1 << 53) // uniform in [0, 1)
+	if stage == 1 {
+		if x < f.ResetAfterEffectRate {
+			return faultReset
+		}
+		return noFault
+	}
+	switch {
+	case x < f.ThrottleRate:
+		return faultThrottle
+	case x < f.ThrottleRate+f.Error500Rate:
+		return fault500
+	case x < f.ThrottleRate+f.Error500Rate+f.Error503Rate:
+		return fault503
+	}
+	return noFault
+}
+
+func writeError(w http.ResponseWriter, status int, code int64, description string) {
+	body, _ := json.Marshal(errorBody(code, description))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// writeThrottled answers as the API gateway does (throttling-guidance page).
+func writeThrottled(w http.ResponseWriter, wait time.Duration) {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	body, _ := json.Marshal(gen.GatewayThrottle{StatusCode: 429, Message: fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", secs)})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	w.WriteHeader(http.StatusTooManyRequests)
+	w.Write(body)
+}
+
+// recorder buffers the generated handler's answer so that it can be stored, and withheld
+// when a reset is injected.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
