@@ -253,6 +253,9 @@ func credential(env liveEnv, hc *http.Client) azcore.TokenCredential {
 	}
 	cred, err := azidentity.NewClientSecretCredential(env.tenant, env.client, env.secret, &azidentity.ClientSecretCredentialOptions{
 		ClientOptions: azcore.ClientOptions{Cloud: cloudCfg, Transport: hc},
+		// Instance discovery asks login.microsoftonline.com about the authority: useless, and
+		// off this machine, for an overridden authority such as a local sandbox's.
+		DisableInstanceDiscovery: env.authority != "",
 	})
 	Expect(err).NotTo(HaveOccurred())
 	return cred
