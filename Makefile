@@ -65,6 +65,12 @@ contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<d
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
 	  $(GINKGO) run --succinct $(if $(CI),--no-color) $(if $(REPORT),--junit-report="$(abspath $(REPORT))") ./contract
 
+SANDBOX_FLAGS ?=
+
+.PHONY: sandbox
+sandbox: ## Serve a local Partner Center sandbox (SANDBOX_FLAGS="-addr 127.0.0.1:8443 -ca-out ca.pem ...").
+	$(GO) run ./sandbox/cmd/sandbox $(SANDBOX_FLAGS)
+
 .PHONY: vet
 vet: ## go vet and gofmt.
 	$(GO) vet ./...

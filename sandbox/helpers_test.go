@@ -65,16 +65,7 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func start(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
-	sb, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := sb.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return sb
+	return sandbox.Start(t, opts)
 }
 
 // client returns a client of the sandbox whose every exchange is judged against the spec.

@@ -1,11 +1,11 @@
 // Package sandbox is a local, stateful Partner Center: the four activation operations of
 // openapi.yaml (implemented on the server interface generated from it), an Entra token
 // endpoint, MS-RequestId idempotency, spec validation of every request, and deterministic
-// fault injection. Tests start one in three lines:
+// fault injection. A test starts one, and a client of it, in three lines:
 //
-//	sb, err := sandbox.New(sandbox.Options{})
-//	defer sb.Close()
+//	sb := sandbox.Start(t, sandbox.Options{})
 //	client, err := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+//	if err != nil { t.Fatal(err) }
 package sandbox
 
 import (
@@ -24,6 +24,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -252,3 +253,57 @@ func selfSignedCert() (tls.Certificate, []byte, error) {
 
 // discardLog keeps the aborted connections of injected resets out of the test output.
 var discardLog = log.New(io.Discard, "", 0)
+
+// Banner tells a person how to reach the sandbox: its URL, credentials and the environment
+// for the contract gate's live mode.
+func (sb *Sandbox) Banner(caFile string) string {
+	p := sb.sandboxPartner()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Partner Center sandbox at %s\n", sb.URL)
+	fmt.Fprintf(&b, "  token endpoint: %s/%s/oauth2/v2.0/token\n", sb.URL, p.TenantID)
+	fmt.Fprintf(&b, "  integration sandbox tenant %s, app %s / %s\n", p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
+	for _, rt := range p.RefreshTokens {
+		fmt.Fprintf(&b, "  refresh token for %s: %s\n", rt.ClientID, rt.Token)
+	}
+	if caFile == "" && sb.CertPEM != nil {
+		caFile = "<file written with -ca-out>"
+	}
+	fmt.Fprintf(&b, "Environment for `make contract MODE=live`:\n")
+	fmt.Fprintf(&b, "  export PARTNER_CENTER_ENDPOINT=%s AZURE_AUTHORITY_HOST=%s/\n", sb.URL, sb.URL)
+	if sb.CertPEM != nil {
+		fmt.Fprintf(&b, "  export PARTNER_CENTER_CA_FILE=%s\n", caFile)
+	}
+	fmt.Fprintf(&b, "  export AZURE_TENANT_ID=%s AZURE_CLIENT_ID=%s AZURE_CLIENT_SECRET=%s\n", p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
+	for _, c := range p.Customers {
+		for _, o := range c.Orders {
+			for _, li := range o.LineItems {
+				fmt.Fprintf(&b, "  export PARTNER_CENTER_CUSTOMER_ID=%s PARTNER_CENTER_ORDER_ID=%s PARTNER_CENTER_LINE_ITEM=%d PARTNER_CENTER_SUBSCRIPTION_ID=%s\n",
+					c.ID, o.ID, li.Number, li.SubscriptionID)
+				return b.String() + "Stop it with Ctrl-C.\n"
+			}
+		}
+	}
+	return b.String() + "Stop it with Ctrl-C.\n"
+}
+
+// TB is the part of testing.TB that Start uses (so that this package need not import testing).
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// Start starts a sandbox for a test, failing the test if it cannot, and closes it when the
+// test ends:
+//
+//	sb := sandbox.Start(t, sandbox.Options{})
+//	client, err := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+func Start(t TB, opts Options) *Sandbox {
+	t.Helper()
+	sb, err := New(opts)
+	if err != nil {
+		t.Fatalf("sandbox: %v", err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	return sb
+}
