@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	azlog "github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/partnercenter-go/partnercenter"
+)
+
+const partnercenterVersion = partnercenter.Version
+
+// app holds the global flags and the process's streams.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+
+	cloud, endpoint, application string
+	verbose                      bool
+}
+
+// newClient builds the client from the global flags and the environment's credentials.
+// perRetry policies (the batch's pacer) run for every attempt.
+func (a *app) newClient(perRetry ...policy.Policy) (*partnercenter.Client, error) {
+	cloud, ok := partnercenter.CloudByName(a.cloud)
+	if !ok {
+		return nil, usagef("--cloud %q: want global, usgov or china", a.cloud)
+	}
+	hc, err := a.httpClient()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := a.credential(cloud, hc)
+	if err != nil {
+		return nil, err
+	}
+	opts := &partnercenter.ClientOptions{
+		Cloud: cloud, Endpoint: a.endpoint, ApplicationName: a.application, Transport: hc, PerRetryPolicies: perRetry,
+	}
+	if a.verbose {
+		a.traceRequests()
+		opts.Logging.IncludeBody = false
+	}
+	return partnercenter.NewClient(cred, opts)
+}
+
+func (a *app) httpClient() (*http.Client, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	if file := a.getenv("PARTNER_CENTER_CA_FILE"); file != "" {
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("PARTNER_CENTER_CA_FILE: %w", err)
+		}
+		pool, _ := x509.SystemCertPool()
+		if pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("PARTNER_CENTER_CA_FILE %s holds no PEM certificate", file)
+		}
+		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: t}, nil
+}
+
+func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.TokenCredential, error) {
+	tenant, clientID, authority := a.getenv("AZURE_TENANT_ID"), a.getenv("AZURE_CLIENT_ID"), a.getenv("AZURE_AUTHORITY_HOST")
+	rt, rtFile := a.getenv("PARTNER_CENTER_REFRESH_TOKEN"), a.getenv("PARTNER_CENTER_REFRESH_TOKEN_FILE")
+	if rtFile != "" {
+		data, err := os.ReadFile(rtFile)
+		if err != nil {
+			return nil, fmt.Errorf("PARTNER_CENTER_REFRESH_TOKEN_FILE: %w", err)
+		}
+		rt = strings.TrimSpace(string(data))
+	}
+	if rt != "" {
+		if tenant == "" || clientID == "" {
+			return nil, fmt.Errorf("App+User credentials need AZURE_TENANT_ID and AZURE_CLIENT_ID besides the refresh token")
+		}
+		var mu sync.Mutex
+		return partnercenter.NewRefreshTokenCredential(tenant, clientID, rt, &partnercenter.RefreshTokenCredentialOptions{
+			Cloud: cloud, AuthorityHost: authority, ClientSecret: a.getenv("AZURE_CLIENT_SECRET"), HTTPClient: hc,
+			OnRefreshTokenRotated: func(_ context.Context, next string) error {
+				if rtFile == "" {
+					return nil // nowhere to keep it: the next run starts from the same token
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				return os.WriteFile(rtFile, []byte(next+"\n"), 0o600)
+			},
+		})
+	}
+	if tenant == "" || clientID == "" {
+		return nil, fmt.Errorf("no credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (App-only), or PARTNER_CENTER_REFRESH_TOKEN with AZURE_TENANT_ID and AZURE_CLIENT_ID (App+User); see partnercenter --help")
+	}
+	cfg := cloud.AzureCloud()
+	if authority != "" {
+		cfg.ActiveDirectoryAuthorityHost = authority
+	}
+	return azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{
+		ClientOptions:            azcore.ClientOptions{Cloud: cfg, Transport: hc},
+		DisableInstanceDiscovery: authority != "", // discovery would ask login.microsoftonline.com about it
+	})
+}
+
+var tokenLike = regexp.MustCompile(`(?i)(bearer\s+)[a-z0-9._~+/=-]+|eyJ[a-zA-Z0-9_-]{4,}\.[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*|sbx-(access|refresh)\.[a-zA-Z0-9_-]+`)
+
+// traceRequests prints azcore's request, response and retry events on stderr. azcore already
+// redacts the Authorization header; anything token-like that remains is masked too.
+func (a *app) traceRequests() {
+	var mu sync.Mutex
+	azlog.SetEvents(azlog.EventRequest, azlog.EventResponse, azlog.EventRetryPolicy)
+	azlog.SetListener(func(ev azlog.Event, msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(a.stderr, "[%s] %s\n", ev, tokenLike.ReplaceAllString(msg, "${1}REDACTED"))
+	})
+}

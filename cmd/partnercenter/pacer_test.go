@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+)
+
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func TestPacerLearnsTheLimitFromA429(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := newPacer(0)
+	p.now = clock.now
+	for range 200 {
+		if err := p.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		p.observe(200, "")
+		clock.t = clock.t.Add(time.Millisecond)
+	}
+	if p.rateNow() != 0 {
+		t.Fatalf("the pacer limited before any 429: %v", p.rateNow())
+	}
+	p.observe(http.StatusTooManyRequests, "1")
+	if r := p.rateNow(); r < 190 || r > 200 {
+		t.Fatalf("after 200 admitted in a second and a 429, rate %v; want just under 200", r)
+	}
+	if !p.pausedUntil.Equal(clock.t.Add(time.Second)) {
+		t.Fatalf("paused until %v, want Retry-After from now", p.pausedUntil)
+	}
+	// Every worker now waits for the pause: the next slot is at its end.
+	p.mu.Lock()
+	next := p.next
+	p.mu.Unlock()
+	if next.Before(p.pausedUntil) {
+		t.Fatal("the next slot is inside the pause")
+	}
+}
+
+func TestPacerRecovers(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := newPacer(100)
+	p.now = clock.now
+	p.lastRaise = clock.t
+	for range 5 {
+		clock.t = clock.t.Add(time.Second)
+		p.observe(200, "")
+	}
+	if r := p.rateNow(); r < 110 || r > 111 {
+		t.Fatalf("rate after 5 quiet seconds %v, want 100 * 1.02^5", r)
+	}
+}
+
+func TestPacerWaitHonoursTheContext(t *testing.T) {
+	p := newPacer(0)
+	p.pausedUntil = time.Now().Add(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := p.wait(ctx); err == nil {
+		t.Fatal("wait outlived its context")
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"57": 57 * time.Second, "": 0, "soon": 0,
+		now.Add(3 * time.Second).Format(http.TimeFormat): 3 * time.Second,
+	} {
+		if got := parseRetryAfter(in, now); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}
