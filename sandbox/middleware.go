@@ -28,7 +28,8 @@ import (
 type Faults struct {
 	Seed uint64
 	// RateLimit is the number of requests per second each partner tenant may make (0: no
-	// limit). Excess requests get the gateway's 429 body and a Retry-After header.
+	// limit), as a token bucket that holds a second's worth: a burst of RateLimit, then
+	// RateLimit a second. Excess requests get the gateway's 429 body and a Retry-After header.
 	RateLimit int
 	// ThrottleRate, Error500Rate and Error503Rate are the shares of attempts answered 429,
 	// 500 and 503 before anything takes effect.
@@ -68,12 +69,12 @@ type apiHandler struct {
 	mu       sync.Mutex
 	attempts map[string]int            // tenant/request id -> attempts seen
 	stored   map[string]storedResponse // tenant/request id -> first answer
-	windows  map[string]*rateWindow    // tenant -> current one-second window
+	buckets  map[string]*bucket        // tenant -> its rate-limit bucket
 }
 
-type rateWindow struct {
-	start time.Time
-	count int
+type bucket struct {
+	tokens float64
+	last   time.Time
 }
 
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -184,21 +185,24 @@ func (h *apiHandler) nextAttempt(key string) int {
 }
 
 func (h *apiHandler) rateLimited(tenant string) (time.Duration, bool) {
-	if h.faults.RateLimit <= 0 {
+	limit := float64(h.faults.RateLimit)
+	if limit <= 0 {
 		return 0, false
 	}
 	now := time.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	win := h.windows[tenant]
-	if win == nil || now.Sub(win.start) >= time.Second {
-		win = &rateWindow{start: now}
-		h.windows[tenant] = win
+	b := h.buckets[tenant]
+	if b == nil {
+		b = &bucket{tokens: limit, last: now}
+		h.buckets[tenant] = b
 	}
-	if win.count >= h.faults.RateLimit {
-		return time.Second - now.Sub(win.start), true
+	b.tokens = math.Min(limit, b.tokens+now.Sub(b.last).Seconds()*limit)
+	b.last = now
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) / limit * float64(time.Second)), true
 	}
-	win.count++
+	b.tokens--
 	return 0, false
 }
 

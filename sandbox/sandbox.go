@@ -110,7 +110,7 @@ func New(opts Options) (*Sandbox, error) {
 		stats:     sb.stats,
 		attempts:  map[string]int{},
 		stored:    map[string]storedResponse{},
-		windows:   map[string]*rateWindow{},
+		buckets:   map[string]*bucket{},
 	}
 	// The API lives under /v1/; everything else is the Entra stand-in.
 	entra := http.NewServeMux()

@@ -99,6 +99,9 @@ func (a *app) runBatch(ctx context.Context, opts batchOptions) error {
 	}
 
 	p := newPacer(opts.rate)
+	// A batch retries longer than one call (9 tries, not 4): over thousands of rows, a few
+	// would otherwise meet four transient faults in a row and be reported failed.
+	a.maxRetries = 8
 	client, err := a.newClient(p)
 	if err != nil {
 		return err
@@ -202,7 +205,6 @@ func readRows(path string) ([]row, []result, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -211,6 +213,7 @@ func readRows(path string) ([]row, []result, error) {
 			}
 			return nil, nil, fmt.Errorf("--file %s: %w", path, err)
 		}
+		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		if len(rows) == 0 && len(invalid) == 0 && len(rec) >= 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "customer") {
 			continue // the header row
 		}

@@ -30,6 +30,7 @@ type app struct {
 
 	cloud, endpoint, application string
 	verbose                      bool
+	maxRetries                   int32 // 0: the client's default (3)
 }
 
 // newClient builds the client from the global flags and the environment's credentials.
@@ -50,6 +51,7 @@ func (a *app) newClient(perRetry ...policy.Policy) (*partnercenter.Client, error
 	opts := &partnercenter.ClientOptions{
 		Cloud: cloud, Endpoint: a.endpoint, ApplicationName: a.application, Transport: hc, PerRetryPolicies: perRetry,
 	}
+	opts.Retry.MaxRetries = a.maxRetries
 	if a.verbose {
 		a.traceRequests()
 		opts.Logging.IncludeBody = false
@@ -111,10 +113,15 @@ func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.Tok
 	if authority != "" {
 		cfg.ActiveDirectoryAuthorityHost = authority
 	}
-	return azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{
-		ClientOptions:            azcore.ClientOptions{Cloud: cfg, Transport: hc},
-		DisableInstanceDiscovery: authority != "", // discovery would ask login.microsoftonline.com about it
-	})
+	clientOpts := azcore.ClientOptions{Cloud: cfg, Transport: hc}
+	noDiscovery := authority != "" // discovery would ask login.microsoftonline.com about it
+	if secret := a.getenv("AZURE_CLIENT_SECRET"); secret != "" {
+		return azidentity.NewClientSecretCredential(tenant, clientID, secret, &azidentity.ClientSecretCredentialOptions{
+			ClientOptions: clientOpts, DisableInstanceDiscovery: noDiscovery,
+		})
+	}
+	// Certificates, workload identity files...: azidentity reads its own variables.
+	return azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{ClientOptions: clientOpts, DisableInstanceDiscovery: noDiscovery})
 }
 
 var tokenLike = regexp.MustCompile(`(?i)(bearer\s+)[a-z0-9._~+/=-]+|eyJ[a-zA-Z0-9_-]{4,}\.[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*|sbx-(access|refresh)\.[a-zA-Z0-9_-]+`)

@@ -105,8 +105,9 @@ stdout). --resume FILE skips the subscriptions a previous run's results show as 
 Ctrl-C stops cleanly. Each subscription's MS-RequestId is derived from its ids, so an
 activation interrupted mid-call is answered from the service's idempotency store when
 resumed, never applied twice. Rows that are not two GUIDs are reported with their line
-number and skipped. The exit status is 1 when any row failed or was invalid, 130 when
-interrupted.`,
+number and skipped. Each activation is tried up to 9 times (a single one, 4) on 408,
+429, 5xx and connection errors. The exit status is 1 when any row failed or was
+invalid, 130 when interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(output); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -13,8 +14,10 @@ import (
 // the client, so it spaces every attempt, retries included:
 //   - until the first 429 it does not limit (the limit is unknown);
 //   - a 429 pauses every worker until its Retry-After, and sets the rate just under what the
-//     service admitted in the last second (the tenant's limit, as the service shows it);
-//   - each second without a 429 raises the rate by 2%, so the pace recovers and follows a
+//     service admitted in the last second (the tenant's limit, as the service shows it), but
+//     never below half the pace it had: a stray 429 must not collapse the pace. The 429s of
+//     one burst (the workers' requests in flight) adjust it once;
+//   - each second without a 429 raises the rate by 5%, so the pace recovers and follows a
 //     limit that grows.
 type pacer struct {
 	mu          sync.Mutex
@@ -81,7 +84,7 @@ func (p *pacer) observe(status int, retryAfter string) {
 	if status != http.StatusTooManyRequests {
 		p.admitted = append(p.admitted, now)
 		if p.rate > 0 && now.Sub(p.lastRaise) >= time.Second {
-			p.rate *= 1.02
+			p.rate *= 1.05
 			p.lastRaise = now
 		}
 		return
@@ -90,15 +93,19 @@ func (p *pacer) observe(status int, retryAfter string) {
 	if wait <= 0 {
 		wait = time.Second
 	}
+	inPause := now.Before(p.pausedUntil)
 	if until := now.Add(wait); until.After(p.pausedUntil) {
 		p.pausedUntil = until
 	}
-	learned := 0.97 * float64(len(p.admitted))
-	if learned < 1 {
-		learned = 1
+	if inPause {
+		return // the same burst: the pace was set by its first 429
 	}
-	if p.rate == 0 || learned < p.rate {
+	learned := math.Max(0.97*float64(len(p.admitted)), 1)
+	switch {
+	case p.rate == 0:
 		p.rate = learned
+	case learned < p.rate:
+		p.rate = math.Max(learned, p.rate/2)
 	}
 	p.lastRaise = p.pausedUntil // recover only once the pause is over
 	if p.next.Before(p.pausedUntil) {

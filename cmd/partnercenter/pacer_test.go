@@ -50,8 +50,8 @@ func TestPacerRecovers(t *testing.T) {
 		clock.t = clock.t.Add(time.Second)
 		p.observe(200, "")
 	}
-	if r := p.rateNow(); r < 110 || r > 111 {
-		t.Fatalf("rate after 5 quiet seconds %v, want 100 * 1.02^5", r)
+	if r := p.rateNow(); r < 127 || r > 128 {
+		t.Fatalf("rate after 5 quiet seconds %v, want 100 * 1.05^5", r)
 	}
 }
 
@@ -74,5 +74,25 @@ func TestParseRetryAfter(t *testing.T) {
 		if got := parseRetryAfter(in, now); got != want {
 			t.Errorf("%q: %v, want %v", in, got, want)
 		}
+	}
+}
+
+// A stray 429 (random, not the limit) halves the pace at most; more 429s of the same burst
+// (inside the pause) do not lower it again.
+func TestPacerStray429DoesNotCollapseThePace(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := newPacer(200)
+	p.now = clock.now
+	p.lastRaise = clock.t // no quiet second has passed: no raise
+	p.observe(200, "")
+	p.observe(http.StatusTooManyRequests, "1")
+	if r := p.rateNow(); r != 100 {
+		t.Fatalf("rate %v after a 429 with 1 admitted in the last second, want half of 200", r)
+	}
+	for range 10 {
+		p.observe(http.StatusTooManyRequests, "1")
+	}
+	if r := p.rateNow(); r != 100 {
+		t.Fatalf("the 429s of one burst lowered the pace again: %v", r)
 	}
 }
