@@ -48,8 +48,12 @@ func (a *app) newClient(perRetry ...policy.Policy) (*partnercenter.Client, error
 	if err != nil {
 		return nil, err
 	}
+	endpoint := a.endpoint
+	if endpoint == "" {
+		endpoint = a.getenv("PARTNER_CENTER_ENDPOINT")
+	}
 	opts := &partnercenter.ClientOptions{
-		Cloud: cloud, Endpoint: a.endpoint, ApplicationName: a.application, Transport: hc, PerRetryPolicies: perRetry,
+		Cloud: cloud, Endpoint: endpoint, ApplicationName: a.application, Transport: hc, PerRetryPolicies: perRetry,
 	}
 	opts.Retry.MaxRetries = a.maxRetries
 	if a.verbose {

@@ -109,7 +109,7 @@ Credentials come from the environment:
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	f := root.PersistentFlags()
 	f.StringVar(&a.cloud, "cloud", "global", "Partner Center cloud: global, usgov or china")
-	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: the cloud's; e.g. a local sandbox)")
+	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: $PARTNER_CENTER_ENDPOINT, else the cloud's)")
 	f.StringVar(&a.application, "application", "partnercenter-cli", "sent as MS-PartnerCenter-Application")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "trace requests and responses on stderr (the token is redacted)")
 	root.AddCommand(newLinksCommand(a), newActivateCommand(a), newSandboxCommand(a), newContractCommand(a))
