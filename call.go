@@ -11,10 +11,10 @@ import (
 // call runs one operation: it checks the context's ids, sends through the generated client,
 // and turns what came back into a result or an error (never both nil).
 func call[T any](ctx context.Context, operation string, send func(context.Context) (*T, error)) (*T, error) {
-	if id := idFrom(ctx, requestIDKey); id != "" && !guidShape.MatchString(id) {
+	if id := idFrom(ctx, requestIDKey); id != "" && !IsGUID(id) {
 		return nil, &ArgumentError{operation, "MS-RequestId (WithRequestID)", id, guidReason}
 	}
-	if id := idFrom(ctx, correlationIDKey); id != "" && !guidShape.MatchString(id) {
+	if id := idFrom(ctx, correlationIDKey); id != "" && !IsGUID(id) {
 		return nil, &ArgumentError{operation, "MS-CorrelationId (WithCorrelationID)", id, guidReason}
 	}
 	ex := &exchange{}
@@ -39,14 +39,11 @@ func call[T any](ctx context.Context, operation string, send func(context.Contex
 
 const guidReason = "must be a GUID: 8-4-4-4-12 hex digits (not necessarily an RFC 4122 UUID)"
 
-// guidShape checks the id shape of openapi.yaml's HexGUID (8-4-4-4-12 hex digits) with no
-// version check, because real subscription ids such as 87363db7-39ab-dd25-d371-94340aaa2f97
-// are not RFC 4122 UUIDs. Written out rather than a regexp: it runs on every call.
-var guidShape = hexGUIDMatcher{}
-
-type hexGUIDMatcher struct{}
-
-func (hexGUIDMatcher) MatchString(s string) bool {
+// IsGUID reports whether s has the id shape of openapi.yaml's HexGUID: 8-4-4-4-12 hex digits,
+// with no version check, because real subscription ids such as
+// 87363db7-39ab-dd25-d371-94340aaa2f97 are not RFC 4122 UUIDs. (Written out rather than a
+// regexp: it runs on every call.)
+func IsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -66,7 +63,7 @@ func (hexGUIDMatcher) MatchString(s string) bool {
 }
 
 func checkGUID(operation, name, value string) error {
-	if !guidShape.MatchString(value) {
+	if !IsGUID(value) {
 		return &ArgumentError{operation, name, value, guidReason}
 	}
 	return nil

@@ -52,7 +52,7 @@ func activateAll(b *testing.B, c *partnercenter.Client, ids []string, callers in
 // sandbox at 40% or more of the bare handler's rate.
 func BenchmarkActivateThroughput(b *testing.B) {
 	const batch, callers = 1000, 16
-	seed, ids := soakSeed(batch * 40)
+	seed, ids := sandbox.SeedWithSubscriptions(batch * 40)
 	sb, err := sandbox.New(sandbox.Options{Seed: seed})
 	if err != nil {
 		b.Fatal(err)

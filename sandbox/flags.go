@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 )
 
 // FlagOptions are the settings of a standalone sandbox (`make sandbox`, and the
@@ -51,4 +54,27 @@ func (o *FlagOptions) Resolve() (Options, error) {
 		opts.Seed = seed
 	}
 	return opts, nil
+}
+
+// Serve runs a standalone sandbox until ctx ends: it writes the certificate to CAFile (when
+// set) and prints the banner to out.
+func Serve(ctx context.Context, fo FlagOptions, out io.Writer) error {
+	opts, err := fo.Resolve()
+	if err != nil {
+		return err
+	}
+	sb, err := New(opts)
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	if fo.CAFile != "" && sb.CertPEM != nil {
+		if err := os.WriteFile(fo.CAFile, sb.CertPEM, 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Fprint(out, sb.Banner(fo.CAFile))
+	<-ctx.Done()
+	fmt.Fprintln(out, "sandbox: stopped")
+	return nil
 }

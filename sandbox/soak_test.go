@@ -12,27 +12,12 @@ import (
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
-// soakSeed is an integration sandbox partner with n pending SaaS subscriptions.
-func soakSeed(n int) (*sandbox.Seed, []string) {
-	c := sandbox.CustomerSeed{ID: customer}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("5a5a5a5a-0000-4000-8000-%012d", i)
-		c.Subscriptions = append(c.Subscriptions, sandbox.SubscriptionSeed{ID: ids[i], SaaS: true})
-	}
-	return &sandbox.Seed{Partners: []sandbox.PartnerSeed{{
-		TenantID: sandboxTenant, IntegrationSandbox: true,
-		Apps:      []sandbox.AppSeed{{ClientID: "sandbox-app", ClientSecret: "sandbox-app-password"}},
-		Customers: []sandbox.CustomerSeed{c},
-	}}}, ids
-}
-
 // 1,000 activations through the client with 20% injected 503s, 10% 429s and 5% resets after
 // the effect: every subscription ends active, each took effect exactly once, and the client
 // reports no error.
 func TestSoak(t *testing.T) {
 	const n, workers = 1000, 32
-	seed, ids := soakSeed(n)
+	seed, ids := sandbox.SeedWithSubscriptions(n)
 	sb := start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{
 		Seed: 2026, Error503Rate: 0.20, ThrottleRate: 0.10, ResetAfterEffectRate: 0.05,
 	}})

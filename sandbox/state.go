@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/partnercenter-go/partnercenter"
 )
 
 // Seed is the sandbox's initial state, read from YAML or JSON (see seed.yaml for an example).
@@ -79,6 +81,21 @@ func DefaultSeed() *Seed {
 	return s
 }
 
+// SeedWithSubscriptions is the default seed's integration sandbox partner (tenant, app and
+// customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411) with n pending SaaS subscriptions, for soak
+// tests and benchmarks. It returns the seed and the subscription ids.
+func SeedWithSubscriptions(n int) (*Seed, []string) {
+	p := DefaultSeed().Partners[0]
+	c := CustomerSeed{ID: "42b5f772-5c5c-4bce-b9d7-bdadeecca411"}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("5a5a5a5a-0000-4000-8000-%012d", i)
+		c.Subscriptions = append(c.Subscriptions, SubscriptionSeed{ID: ids[i], SaaS: true})
+	}
+	p.Customers = []CustomerSeed{c}
+	return &Seed{Partners: []PartnerSeed{p}}, ids
+}
+
 // LoadSeed reads a seed file (.yaml, .yml or .json).
 func LoadSeed(path string) (*Seed, error) {
 	data, err := os.ReadFile(path)
@@ -113,15 +130,15 @@ func ParseSeed(data []byte, name string) (*Seed, error) {
 func (s *Seed) validate() error {
 	subs := map[string]bool{}
 	for pi, p := range s.Partners {
-		if !isGUID(p.TenantID) {
+		if !partnercenter.IsGUID(p.TenantID) {
 			return fmt.Errorf("partners[%d].tenantId %q is not a GUID", pi, p.TenantID)
 		}
 		for ci, c := range p.Customers {
-			if !isGUID(c.ID) {
+			if !partnercenter.IsGUID(c.ID) {
 				return fmt.Errorf("partners[%d].customers[%d].id %q is not a GUID", pi, ci, c.ID)
 			}
 			for si, sub := range c.Subscriptions {
-				if !isGUID(sub.ID) {
+				if !partnercenter.IsGUID(sub.ID) {
 					return fmt.Errorf("partners[%d].customers[%d].subscriptions[%d].id %q is not a GUID", pi, ci, si, sub.ID)
 				}
 				subs[sub.ID] = true
@@ -139,22 +156,6 @@ func (s *Seed) validate() error {
 		}
 	}
 	return nil
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range []byte(s) {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-		} else if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // State is the sandbox's live state. Its methods are safe for concurrent use.

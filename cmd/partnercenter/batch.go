@@ -217,7 +217,7 @@ func readRows(path string) ([]row, []result, error) {
 		if len(rows) == 0 && len(invalid) == 0 && len(rec) >= 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "customer") {
 			continue // the header row
 		}
-		if len(rec) != 2 || !isGUID(strings.TrimSpace(rec[0])) || !isGUID(strings.TrimSpace(rec[1])) {
+		if len(rec) != 2 || !partnercenter.IsGUID(strings.TrimSpace(rec[0])) || !partnercenter.IsGUID(strings.TrimSpace(rec[1])) {
 			r := result{Line: line, Status: "invalid", Error: fmt.Sprintf("want two GUIDs (customer,subscription), got %q", strings.Join(rec, ",")), Time: now}
 			if len(rec) == 2 {
 				r.Customer, r.Subscription = rec[0], rec[1]
@@ -228,23 +228,6 @@ func readRows(path string) ([]row, []result, error) {
 		rows = append(rows, row{line: line, customer: strings.TrimSpace(rec[0]), subscription: strings.TrimSpace(rec[1])})
 	}
 	return rows, invalid, nil
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-		} else if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // readDone reads a results file and returns the subscriptions it shows as done. A line cut

@@ -20,7 +20,7 @@ import (
 func BenchmarkBatchAtRateLimit(b *testing.B) {
 	const n, limit = 1000, 200
 	for b.Loop() {
-		seed, ids := soakSeed(n)
+		seed, ids := sandbox.SeedWithSubscriptions(n)
 		sb, err := sandbox.New(sandbox.Options{Seed: seed, Faults: sandbox.Faults{RateLimit: limit}})
 		if err != nil {
 			b.Fatal(err)

@@ -159,26 +159,9 @@ func newSandboxCommand(a *app) *cobra.Command {
 		Short: "Serve a local Partner Center sandbox until interrupted (same flags as make sandbox)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts, err := fo.Resolve()
-			if err != nil {
-				return usageError{err}
-			}
-			s, err := sandbox.New(opts)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			if fo.CAFile != "" && s.CertPEM != nil {
-				if err := os.WriteFile(fo.CAFile, s.CertPEM, 0o644); err != nil {
-					return err
-				}
-			}
-			fmt.Fprint(a.stdout, s.Banner(fo.CAFile))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			<-ctx.Done()
-			fmt.Fprintln(a.stdout, "sandbox: stopped")
-			return nil
+			return sandbox.Serve(ctx, fo, a.stdout)
 		},
 	}
 	gofs := flag.NewFlagSet("sandbox", flag.ContinueOnError)

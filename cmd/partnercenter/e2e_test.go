@@ -163,18 +163,6 @@ func TestRefreshTokenFile(t *testing.T) {
 	}
 }
 
-// soakSeed is an integration sandbox partner with n pending SaaS subscriptions.
-func soakSeed(n int) (*sandbox.Seed, []string) {
-	c := sandbox.CustomerSeed{ID: customer}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("5a5a5a5a-0000-4000-8000-%012d", i)
-		c.Subscriptions = append(c.Subscriptions, sandbox.SubscriptionSeed{ID: ids[i], SaaS: true})
-	}
-	return &sandbox.Seed{Partners: []sandbox.PartnerSeed{{TenantID: tenant, IntegrationSandbox: true,
-		Apps: []sandbox.AppSeed{{ClientID: "sandbox-app", ClientSecret: "sandbox-app-password"}}, Customers: []sandbox.CustomerSeed{c}}}}, ids
-}
-
 func writeCSV(t *testing.T, lines ...string) string {
 	path := filepath.Join(t.TempDir(), "subs.csv")
 	os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
@@ -202,7 +190,7 @@ func readResults(t *testing.T, path string) []result {
 // A batch with injected faults, random 429s and a rate limit: every subscription activated
 // exactly once, every result written, exit 0.
 func TestBatchWithFaults(t *testing.T) {
-	seed, ids := soakSeed(200)
+	seed, ids := sandbox.SeedWithSubscriptions(200)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{
 		Seed: 5, RateLimit: 100, ThrottleRate: 0.02, Error503Rate: 0.15, ResetAfterEffectRate: 0.05}})
 	lines := []string{"customer,subscription"}
@@ -239,7 +227,7 @@ func TestBatchWithFaults(t *testing.T) {
 
 // Ctrl-C stops a batch cleanly; a resumed run finishes the rest with no duplicate activation.
 func TestBatchInterruptedAndResumed(t *testing.T) {
-	seed, ids := soakSeed(60)
+	seed, ids := sandbox.SeedWithSubscriptions(60)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Latency: 100 * time.Millisecond}})
 	lines := []string{}
 	for _, id := range ids {
