@@ -234,7 +234,7 @@ func (h *apiHandler) fault(key string, attempt, stage int) faultKind {
 	binary.LittleEndian.PutUint64(buf[16:], uint64(stage))
 	hash.Write(buf[:])
 	hash.Write([]byte(key))
-	x := float64(hash.Sum64()>>11) / (1 << 53) // uniform in [0, 1)
+	x := float64(mix64(hash.Sum64())>>11) / (1 << 53) // uniform in [0, 1)
 	if stage == 1 {
 		if x < f.ResetAfterEffectRate {
 			return faultReset
@@ -250,6 +250,17 @@ func (h *apiHandler) fault(key string, attempt, stage int) faultKind {
 		return fault503
 	}
 	return noFault
+}
+
+// mix64 is splitmix64's finalizer. FNV-1a alone leaves its high bits nearly unchanged when
+// keys differ only in their last characters (request ids often do), which made the fault
+// rates wrong for such ids.
+func mix64(z uint64) uint64 {
+	z ^= z >> 30
+	z *= 0xbf58476d1ce4e5b9
+	z ^= z >> 27
+	z *= 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 func writeError(w http.ResponseWriter, status int, code int64, description string) {

@@ -312,8 +312,10 @@ func TestInjectedServerErrorsAreRetried(t *testing.T) {
 	c := client(t, sb, func(o *partnercenter.ClientOptions) {
 		o.Retry = policy.RetryOptions{MaxRetries: 10, RetryDelay: time.Millisecond, MaxRetryDelay: 10 * time.Millisecond}
 	})
-	for range 10 {
-		if _, err := c.GetOrderActivationLinks(ctx, customer, order); err != nil {
+	// Fixed request ids: the fault schedule depends on them, so the test is deterministic.
+	for i := range 10 {
+		rid := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
+		if _, err := c.GetOrderActivationLinks(partnercenter.WithRequestID(ctx, rid), customer, order); err != nil {
 			t.Fatal(err)
 		}
 	}
