@@ -36,7 +36,8 @@ type result struct {
 	Line         int    `json:"line"`
 	Customer     string `json:"customer"`
 	Subscription string `json:"subscription"`
-	// Status: "activated", "already-active" (done before), "failed", or "invalid" (a bad row).
+	// Status: "activated", "already-active" (done before), "failed", "invalid" (a bad row), or
+	// "duplicate" (the row repeats an earlier one, which alone is activated).
 	Status    string `json:"status"`
 	Code      string `json:"code,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
@@ -63,7 +64,7 @@ func (a *app) runBatch(ctx context.Context, opts batchOptions) error {
 	default:
 		return usagef("--progress %q: want auto, bar, lines or none", opts.progress)
 	}
-	rows, invalid, err := readRows(opts.file)
+	rows, invalid, dups, err := readRows(opts.file)
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (a *app) runBatch(ctx context.Context, opts batchOptions) error {
 		out = f
 	}
 	w := &resultWriter{w: out}
-	for _, bad := range invalid {
+	for _, bad := range append(invalid, dups...) {
 		fmt.Fprintf(a.stderr, "partnercenter: %s line %d: %s; skipped\n", opts.file, bad.Line, bad.Error)
 		w.write(bad)
 	}
@@ -139,8 +140,8 @@ feed:
 	prog.stop()
 
 	s := prog.summary()
-	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d skipped as done (--resume), in %s (%.1f/s)\n",
-		s.activated, s.already, s.failed, len(invalid), skipped, s.elapsed.Round(time.Millisecond), s.rate)
+	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d duplicate rows, %d skipped as done (--resume), in %s (%.1f/s)\n",
+		s.activated, s.already, s.failed, len(invalid), len(dups), skipped, s.elapsed.Round(time.Millisecond), s.rate)
 	if w.err != nil {
 		return fmt.Errorf("writing results: %w", w.err)
 	}
@@ -187,18 +188,17 @@ func key(customer, subscription string) string {
 
 // readRows reads customer,subscription rows; rows that are not two GUIDs come back as
 // invalid results naming their line.
-func readRows(path string) ([]row, []result, error) {
+func readRows(path string) (rows []row, invalid, dups []result, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--file: %w", err)
+		return nil, nil, nil, fmt.Errorf("--file: %w", err)
 	}
 	defer f.Close()
 	cr := csv.NewReader(f)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
-	var rows []row
-	var invalid []result
+	firstLine := map[string]int{} // customer/subscription -> the line that has it first
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	for {
 		rec, err := cr.Read()
@@ -211,7 +211,7 @@ func readRows(path string) ([]row, []result, error) {
 				invalid = append(invalid, result{Line: pe.Line, Status: "invalid", Error: "not CSV: " + pe.Err.Error(), Time: now})
 				continue
 			}
-			return nil, nil, fmt.Errorf("--file %s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("--file %s: %w", path, err)
 		}
 		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
 		if len(rows) == 0 && len(invalid) == 0 && len(rec) >= 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "customer") {
@@ -225,9 +225,16 @@ func readRows(path string) ([]row, []result, error) {
 			invalid = append(invalid, r)
 			continue
 		}
-		rows = append(rows, row{line: line, customer: strings.TrimSpace(rec[0]), subscription: strings.TrimSpace(rec[1])})
+		r := row{line: line, customer: strings.TrimSpace(rec[0]), subscription: strings.TrimSpace(rec[1])}
+		if first, seen := firstLine[key(r.customer, r.subscription)]; seen {
+			dups = append(dups, result{Line: line, Customer: r.customer, Subscription: r.subscription, Status: "duplicate",
+				Error: fmt.Sprintf("repeats line %d", first), Time: now})
+			continue
+		}
+		firstLine[key(r.customer, r.subscription)] = line
+		rows = append(rows, r)
 	}
-	return rows, invalid, nil
+	return rows, invalid, dups, nil
 }
 
 // readDone reads a results file and returns the subscriptions it shows as done. A line cut

@@ -286,7 +286,8 @@ func TestBatchWithBadRows(t *testing.T) {
 		customer+","+subA,
 		"not-a-guid,"+subB,
 		customer,
-		`"unterminated,`+subB,
+		customer+","+strings.ToUpper(subA), // a duplicate of line 2: activated once, reported
+		`"unterminated,`+subB, // an open quote runs to the end of the file: last
 	)
 	r := runCLI(t, env(t, sb), "--endpoint", sb.URL, "activate", "--file", csvPath, "--progress", "none")
 	if r.code != 1 {
@@ -297,7 +298,7 @@ func TestBatchWithBadRows(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	var activated, invalid int
+	var activated, invalid, duplicate int
 	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
 		var res result
 		if err := json.Unmarshal([]byte(line), &res); err != nil {
@@ -308,10 +309,15 @@ func TestBatchWithBadRows(t *testing.T) {
 			activated++
 		case "invalid":
 			invalid++
+		case "duplicate":
+			duplicate++
+			if res.Error != "repeats line 2" {
+				t.Errorf("duplicate row result %+v", res)
+			}
 		}
 	}
-	if activated != 1 || invalid != 3 || !sb.State.Active(subA) || sb.State.Active(subB) {
-		t.Fatalf("activated %d, invalid %d:\n%s", activated, invalid, r.stdout)
+	if activated != 1 || invalid != 3 || duplicate != 1 || !sb.State.Active(subA) || sb.State.Active(subB) || sb.State.Activations(subA) != 1 {
+		t.Fatalf("activated %d, invalid %d, duplicate %d:\n%s", activated, invalid, duplicate, r.stdout)
 	}
 }
 
