@@ -287,7 +287,7 @@ func TestBatchWithBadRows(t *testing.T) {
 		"not-a-guid,"+subB,
 		customer,
 		customer+","+strings.ToUpper(subA), // a duplicate of line 2: activated once, reported
-		`"unterminated,`+subB, // an open quote runs to the end of the file: last
+		`"unterminated,`+subB,              // an open quote runs to the end of the file: last
 	)
 	r := runCLI(t, env(t, sb), "--endpoint", sb.URL, "activate", "--file", csvPath, "--progress", "none")
 	if r.code != 1 {
