@@ -64,19 +64,6 @@ func (c *Coverage) Record(operationID string, ex Exchange) {
 	}
 }
 
-// Missing lists, per operation, the documented statuses never exercised.
-func (c *Coverage) Missing() map[string][]string {
-	out := map[string][]string{}
-	for _, oc := range c.ops {
-		for _, s := range oc.statuses {
-			if oc.seenStatus[s] == 0 {
-				out[oc.id] = append(out[oc.id], s)
-			}
-		}
-	}
-	return out
-}
-
 // Exercised reports whether operation id was exercised with the given status.
 func (c *Coverage) Exercised(id string, status int) bool {
 	for _, oc := range c.ops {

@@ -109,7 +109,7 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 
 // NewDefault compiles the spec embedded in generated/ (openapi.yaml as committed).
 func NewDefault(opts Options) (*Validator, error) {
-	doc, err := generated.GetSwagger()
+	doc, err := generated.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: load embedded spec: %w", err)
 	}

@@ -61,7 +61,7 @@ func (a *api) GetLineItemActivationLinks(ctx context.Context, req gen.GetLineIte
 	}
 	for _, li := range o.LineItems {
 		if li.Number == int(req.LineItemNumber) {
-			self := "/customers/" + req.CustomerID + "/orders/" + req.OrderID + "/lineitems/" + itoa(li.Number) + "/activationlinks"
+			self := "/customers/" + req.CustomerID + "/orders/" + req.OrderID + "/lineitems/" + strconv.Itoa(li.Number) + "/activationlinks"
 			return gen.GetLineItemActivationLinks200JSONResponse{ActivationLinksJSONResponse: gen.ActivationLinksJSONResponse{
 				Body: collection(self, []LineItemSeed{li})}}, nil
 		}
@@ -165,5 +165,3 @@ func sortedOrderIDs(c *customer) []string {
 	sort.Strings(ids)
 	return ids
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
