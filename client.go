@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,7 +133,7 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		Transport:        o.Transport,
 		Logging:          o.Logging,
 		PerCallPolicies:  o.PerCallPolicies,
-		PerRetryPolicies: o.PerRetryPolicies,
+		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}),
 	})
 
 	api, err := generated.NewClientWithResponses(strings.TrimSuffix(endpoint, "/"), generated.WithHTTPClient(pipelineDoer{pl}))

@@ -166,6 +166,32 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
+// inMemoryBodyPolicy hands net/http the request body as a *bytes.Reader. azcore wraps bodies
+// in its own ReadSeekCloser, which net/http does not recognise as in memory; it then flushes
+// the headers in a write of their own before the body: a second syscall and a second wake-up
+// of the server per attempt (about 25 µs of a 60 µs loopback call). It runs last among the
+// per-retry policies, after azcore's retry policy has rewound the body for this attempt; the
+// retry policy's rewind restores azcore's body for the next one.
+type inMemoryBodyPolicy struct{}
+
+// maxInMemoryBodyBytes bounds the copy: above it, the extra flush no longer matters.
+const maxInMemoryBodyBytes = 1 << 20
+
+func (inMemoryBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
+	raw := req.Raw()
+	if rs, ok := raw.Body.(io.ReadSeeker); ok && raw.ContentLength > 0 && raw.ContentLength <= maxInMemoryBodyBytes {
+		b := make([]byte, raw.ContentLength)
+		if _, err := io.ReadFull(rs, b); err != nil {
+			return nil, err
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		raw.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	return req.Next()
+}
+
 type policyFunc func(*policy.Request) (*http.Response, error)
 
 func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }

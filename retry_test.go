@@ -211,6 +211,9 @@ func TestUnauthorizedRetriedOnceWithFreshToken(t *testing.T) {
 	if len(seen) != 2 || seen[0].Header.Get("Authorization") != "Bearer token-1" || seen[1].Header.Get("Authorization") != "Bearer token-2" {
 		t.Fatalf("want token-1 then a fresh token-2, got %d attempts", len(seen))
 	}
+	if seen[0].Body != "null" || seen[1].Body != "null" {
+		t.Fatalf("bodies %q, %q: the 401 retry must resend the body", seen[0].Body, seen[1].Body)
+	}
 	if cred.calls.Load() != 2 {
 		t.Fatalf("credential asked %d times, want 2", cred.calls.Load())
 	}
