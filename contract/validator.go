@@ -172,14 +172,22 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 	}
 	// Route on the path alone, whatever the scheme and host.
 	u.Scheme, u.Host = "http", "gate.invalid"
-	req, err := http.NewRequest(ex.Method, u.String(), bytes.NewReader(ex.RequestBody))
-	if err != nil {
-		r.add(Violation, "/request", "cannot be rebuilt: "+err.Error())
+	if !validMethod(ex.Method) {
+		r.add(Violation, "/request/method", fmt.Sprintf("%q is not an HTTP method", ex.Method))
 		return nil, nil
 	}
-	req.Header = ex.RequestHeader.Clone()
+	// Built by hand rather than with http.NewRequest, which would parse the URL a second
+	// time; the body fields are set as http.NewRequest sets them, which kin-openapi relies on.
+	req := &http.Request{Method: ex.Method, URL: u, Host: u.Host, Header: ex.RequestHeader,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: http.NoBody, GetBody: noBody}
 	if req.Header == nil {
 		req.Header = http.Header{}
+	}
+	if n := len(ex.RequestBody); n > 0 {
+		body := ex.RequestBody
+		req.ContentLength = int64(n)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
@@ -196,6 +204,21 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 		r.addErrors(err, "/request")
 	}
 	return reqInput, route.Operation
+}
+
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
+
+// validMethod is what http.NewRequest accepts as a method: an RFC 9110 token.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(m[i])) && !('0' <= m[i] && m[i] <= '9' || 'a' <= m[i] && m[i] <= 'z' || 'A' <= m[i] && m[i] <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // reportUndeclared finds response fields the schema does not declare.

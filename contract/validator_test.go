@@ -46,6 +46,23 @@ var _ = Describe("Validator", func() {
 		Entry("XML that is not well formed", 200, "text/xml", `<SubscriptionActivationResult>`, []string{"violation /response/body"}),
 	)
 
+	It("refuses a request method that is not an HTTP token, naming it", func() {
+		ex := activateExchange(200, "application/json", `{"subscriptionId":"x","status":"Success"}`)
+		ex.Method = "PO ST"
+		fs := validator.Validate(ex, "x", 0)
+		Expect(pointers(fs)).To(Equal([]string{"violation /request/method"}))
+		Expect(fs[0].Reason).To(ContainSubstring(`"PO ST" is not an HTTP method`))
+	})
+
+	It("validates a request body that is sent, and accepts none", func() {
+		ex := activateExchange(200, "application/json", `{"subscriptionId":"x","status":"Success"}`)
+		ex.RequestHeader.Set("Content-Type", "application/json")
+		ex.RequestBody = []byte("null")
+		Expect(validator.Validate(ex, "x", 0)).To(BeEmpty())
+		ex.RequestBody = []byte(`{"activate":true}`)
+		Expect(pointers(validator.Validate(ex, "x", 0))).To(ContainElement(HavePrefix("violation /request/body")))
+	})
+
 	It("routes any host by its /v1 path (here the 21Vianet cloud)", func() {
 		Expect(validator.Validate(activateExchange(200, "application/json", `{"subscriptionId":"x","status":"Success"}`), "x", 0)).To(BeEmpty())
 	})
