@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // FlagOptions are the settings of a standalone sandbox (`make sandbox`, and the
@@ -29,6 +30,8 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.Faults.Error503Rate, "error503-rate", 0, "share of attempts answered 503")
 	fs.Float64Var(&o.Faults.ResetAfterEffectRate, "reset-rate", 0, "share of attempts reset after their effect")
 	fs.DurationVar(&o.Faults.Latency, "latency", 0, "latency added to every API request")
+	fs.DurationVar(&o.IdempotencyWindow, "idempotency-window", 24*time.Hour, "how long a MS-RequestId is answered from the idempotency store, at least")
+	fs.IntVar(&o.IdempotencyRecords, "idempotency-records", 100_000, "how many newer request ids may push one out of the idempotency store sooner")
 }
 
 // Resolve loads the seed file and checks the flag values.
@@ -44,6 +47,12 @@ func (o *FlagOptions) Resolve() (Options, error) {
 	}
 	if o.Faults.RateLimit < 0 {
 		return Options{}, fmt.Errorf("-rate-limit %d: not negative", o.Faults.RateLimit)
+	}
+	if o.IdempotencyWindow <= 0 {
+		return Options{}, fmt.Errorf("-idempotency-window %v: must be positive", o.IdempotencyWindow)
+	}
+	if o.IdempotencyRecords <= 0 {
+		return Options{}, fmt.Errorf("-idempotency-records %d: must be positive", o.IdempotencyRecords)
 	}
 	opts := o.Options
 	if o.SeedFile != "" {

@@ -46,6 +46,8 @@ type Faults struct {
 // Stats counts what the sandbox did.
 type Stats struct {
 	Requests, Throttled, Errors500, Errors503, Resets, Replayed, Invalid, Unauthorized int64
+	// Stored is how many answers the idempotency store holds now (see Options.IdempotencyRecords).
+	Stored int64
 }
 
 type stats struct {
@@ -67,9 +69,9 @@ type apiHandler struct {
 	stats     *stats
 
 	mu       sync.Mutex
-	attempts map[string]int            // tenant/request id -> attempts seen
-	stored   map[string]storedResponse // tenant/request id -> first answer
-	buckets  map[string]*bucket        // tenant -> its rate-limit bucket
+	attempts *recent[int]            // tenant/request id -> attempts seen
+	stored   *recent[storedResponse] // tenant/request id -> first answer
+	buckets  map[string]*bucket      // tenant -> its rate-limit bucket (seeded tenants only)
 }
 
 type bucket struct {
@@ -87,7 +89,8 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	requestID := r.Header.Get("MS-RequestId")
-	if requestID == "" {
+	callerID := requestID != ""
+	if !callerID {
 		requestID = uuid.NewString() // as the service does: no idempotency without the caller's id
 	}
 	correlationID := r.Header.Get("MS-CorrelationId")
@@ -110,7 +113,10 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := tenant + "/" + strings.ToLower(requestID)
-	attempt := h.nextAttempt(key)
+	attempt := 1
+	if callerID {
+		attempt = h.nextAttempt(key)
+	}
 	switch h.fault(key, attempt, 0) {
 	case faultThrottle:
 		h.stats.throttled.Add(1)
@@ -141,7 +147,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	h.mu.Lock()
-	prev, repeated := h.stored[key]
+	prev, repeated := h.stored.get(key)
 	h.mu.Unlock()
 	if repeated {
 		h.stats.replayed.Add(1)
@@ -156,9 +162,11 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	h.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tenant)))
 	resp := storedResponse{status: rec.status, header: rec.header, body: rec.body.Bytes()}
-	h.mu.Lock()
-	h.stored[key] = resp
-	h.mu.Unlock()
+	if callerID { // an id the sandbox made up can never come again
+		h.mu.Lock()
+		h.stored.put(key, resp, time.Now())
+		h.mu.Unlock()
+	}
 
 	if h.fault(key, attempt, 1) == faultReset {
 		h.stats.resets.Add(1)
@@ -180,8 +188,9 @@ func (s storedResponse) write(w http.ResponseWriter) {
 func (h *apiHandler) nextAttempt(key string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.attempts[key]++
-	return h.attempts[key]
+	n, _ := h.attempts.get(key)
+	h.attempts.put(key, n+1, time.Now())
+	return n + 1
 }
 
 func (h *apiHandler) rateLimited(tenant string) (time.Duration, bool) {

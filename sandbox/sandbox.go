@@ -49,6 +49,12 @@ type Options struct {
 	Faults Faults
 	// TokenLifetime of issued access tokens (default one hour).
 	TokenLifetime time.Duration
+	// IdempotencyWindow and IdempotencyRecords bound the MS-RequestId store: a request id is
+	// answered from it for at least IdempotencyWindow (default 24 hours), unless
+	// IdempotencyRecords (default 100,000) newer ids came since. At most twice
+	// IdempotencyRecords answers are held, so a long-running sandbox does not grow.
+	IdempotencyWindow  time.Duration
+	IdempotencyRecords int
 }
 
 // Sandbox is a running local Partner Center.
@@ -64,6 +70,7 @@ type Sandbox struct {
 	State *State
 
 	seed   *Seed
+	api    *apiHandler
 	server *http.Server
 	stats  *stats
 	done   chan error
@@ -79,6 +86,12 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	if opts.TokenLifetime == 0 {
 		opts.TokenLifetime = time.Hour
+	}
+	if opts.IdempotencyWindow <= 0 {
+		opts.IdempotencyWindow = 24 * time.Hour
+	}
+	if opts.IdempotencyRecords <= 0 {
+		opts.IdempotencyRecords = 100_000
 	}
 	if err := checkLoopback(opts.Addr); err != nil {
 		return nil, err
@@ -108,10 +121,11 @@ func New(opts Options) (*Sandbox, error) {
 		validator: validator,
 		faults:    opts.Faults,
 		stats:     sb.stats,
-		attempts:  map[string]int{},
-		stored:    map[string]storedResponse{},
+		attempts:  newRecent[int](opts.IdempotencyWindow, opts.IdempotencyRecords),
+		stored:    newRecent[storedResponse](opts.IdempotencyWindow, opts.IdempotencyRecords),
 		buckets:   map[string]*bucket{},
 	}
+	sb.api = handler
 	// The API lives under /v1/; everything else is the Entra stand-in.
 	entra := http.NewServeMux()
 	entra.HandleFunc("POST /{tenant}/oauth2/v2.0/token", toks.token)
@@ -154,8 +168,11 @@ func (sb *Sandbox) Close() error {
 // Stats counts the requests the sandbox served and the faults it injected.
 func (sb *Sandbox) Stats() Stats {
 	s := sb.stats
+	sb.api.mu.Lock()
+	stored := sb.api.stored.len()
+	sb.api.mu.Unlock()
 	return Stats{Requests: s.requests.Load(), Throttled: s.throttled.Load(), Errors500: s.errors500.Load(), Errors503: s.errors503.Load(),
-		Resets: s.resets.Load(), Replayed: s.replayed.Load(), Invalid: s.invalid.Load(), Unauthorized: s.unauthorized.Load()}
+		Resets: s.resets.Load(), Replayed: s.replayed.Load(), Invalid: s.invalid.Load(), Unauthorized: s.unauthorized.Load(), Stored: int64(stored)}
 }
 
 // HTTPClient trusts the sandbox's certificate. Its transport is new: close its idle

@@ -132,6 +132,54 @@ func TestRequestIDIdempotency(t *testing.T) {
 	wantError(t, err, 400, partnercenter.CodeAlreadyActivated)
 }
 
+// The idempotency store is bounded: with room for 2 records per generation, an id pushed out
+// by newer ones is a new call again, and calls without a caller's id are not stored at all.
+func TestIdempotencyStoreIsBounded(t *testing.T) {
+	sb := start(t, sandbox.Options{IdempotencyRecords: 2})
+	c := client(t, sb, nil)
+	first := partnercenter.WithRequestID(ctx, "3705fc6d-4127-4a87-bdba-9658f73fe019")
+	if _, err := c.ActivateSubscription(first, customer, subB); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ActivateSubscription(first, customer, subB); err != nil {
+		t.Fatalf("control: a repeated id within the bound is replayed: %v", err)
+	}
+	for range 4 {
+		if _, err := c.GetSubscriptionActivationLinks(ctx, customer, subA); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := sb.Stats(); st.Stored > 4 {
+		t.Fatalf("%d answers stored, want at most 4", st.Stored)
+	}
+	_, err := c.ActivateSubscription(first, customer, subB)
+	wantError(t, err, 400, partnercenter.CodeAlreadyActivated)
+
+	// Without MS-RequestId the sandbox makes one up, which can never come again: no record.
+	before := sb.Stats().Stored
+	tok, err := sb.Credential().GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := sb.HTTPClient()
+	defer hc.CloseIdleConnections()
+	for range 3 {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, sb.URL+"/v1/customers/"+customer+"/subscriptions/"+subA+"/activationlinks", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("MS-RequestId") == "" {
+			t.Fatalf("status %d, MS-RequestId %q", resp.StatusCode, resp.Header.Get("MS-RequestId"))
+		}
+	}
+	if after := sb.Stats().Stored; after != before {
+		t.Fatalf("calls without MS-RequestId changed the store from %d to %d records", before, after)
+	}
+}
+
 // The App+User path: this module's refresh-token credential, rotating at the sandbox.
 func TestRefreshTokenCredential(t *testing.T) {
 	sb := start(t, sandbox.Options{TokenLifetime: time.Hour})

@@ -35,10 +35,14 @@ type tokens struct {
 	lifetime time.Duration
 	baseURL  func() string
 
-	mu      sync.Mutex
-	access  map[string]issuedToken
-	refresh map[string]string // refresh token -> "tenant/clientID"; rotated on each use
+	mu        sync.Mutex
+	access    map[string]issuedToken
+	nextSweep int               // len(access) at which expired tokens are dropped
+	refresh   map[string]string // refresh token -> "tenant/clientID"; rotated on each use
 }
+
+// minSweep is the size of the access-token map below which expired tokens are kept.
+const minSweep = 1024
 
 func newTokens(seed *Seed, lifetime time.Duration, baseURL func() string) *tokens {
 	t := &tokens{seed: seed, lifetime: lifetime, baseURL: baseURL, access: map[string]issuedToken{}, refresh: map[string]string{}}
@@ -130,8 +134,20 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 // clients must accept both forms.
 func (t *tokens) issue(tenant, audience, refreshToken string) map[string]any {
 	tok := randomToken("sbx-access.")
+	now := time.Now()
 	t.mu.Lock()
-	t.access[tok] = issuedToken{tenant: tenant, audience: audience, expires: time.Now().Add(t.lifetime)}
+	t.access[tok] = issuedToken{tenant: tenant, audience: audience, expires: now.Add(t.lifetime)}
+	if len(t.access) >= t.nextSweep {
+		// Drop tokens that expired more than a lifetime ago (a recently expired one is still
+		// told apart from one never issued), and sweep next when the map has doubled: memory
+		// stays within twice the tokens of two lifetimes, at an amortized constant cost.
+		for k, it := range t.access {
+			if now.After(it.expires.Add(t.lifetime)) {
+				delete(t.access, k)
+			}
+		}
+		t.nextSweep = max(minSweep, 2*len(t.access))
+	}
 	t.mu.Unlock()
 	secs := strconv.Itoa(int(t.lifetime.Seconds()))
 	out := map[string]any{"token_type": "Bearer", "access_token": tok, "expires_in": secs, "ext_expires_in": secs}
