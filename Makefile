@@ -11,6 +11,8 @@ GINKGO       = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 # the project's kin-openapi to the version oasdiff wants. v1.30.0 is the newest release the
 # module proxy can build (newer ones need a module it does not serve).
 OASDIFF      = $(GO) run github.com/oasdiff/oasdiff@v1.30.0
+# Pinned here, not in tools.go: a linter has no place in the go.mod of teams that vendor the client.
+STATICCHECK  = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # Where generated code goes; check-generated points it at a temporary folder.
 GEN_DIR    ?= generated
@@ -72,8 +74,9 @@ sandbox: ## Serve a local Partner Center sandbox (SANDBOX_FLAGS="-addr 127.0.0.1
 	$(GO) run ./sandbox/cmd/sandbox $(SANDBOX_FLAGS)
 
 .PHONY: vet
-vet: ## go vet and gofmt.
+vet: ## go vet, staticcheck and gofmt.
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^generated/') 2>&1); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
