@@ -169,7 +169,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // inMemoryBodyPolicy hands net/http the request body as a *bytes.Reader. azcore wraps bodies
 // in its own ReadSeekCloser, which net/http does not recognise as in memory; it then flushes
 // the headers in a write of their own before the body: a second syscall and a second wake-up
-// of the server per attempt (about 25 µs of a 60 µs loopback call). It runs last among the
+// of the server per attempt. (A hand-written loopback POST took 60 µs that way instead of
+// 38 µs; for this client, BenchmarkActivateFacadeOverHandwritten went from ~1.45 to ~1.37.)
+// It runs last among the
 // per-retry policies, after azcore's retry policy has rewound the body for this attempt; the
 // retry policy's rewind restores azcore's body for the next one.
 type inMemoryBodyPolicy struct{}
