@@ -171,9 +171,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // the headers in a write of their own before the body: a second syscall and a second wake-up
 // of the server per attempt. (A hand-written loopback POST took 60 µs that way instead of
 // 38 µs; for this client, BenchmarkActivateFacadeOverHandwritten went from ~1.45 to ~1.37.)
-// It runs last among the
-// per-retry policies, after azcore's retry policy has rewound the body for this attempt; the
-// retry policy's rewind restores azcore's body for the next one.
+// It runs last among the per-retry policies, after azcore's retry policy has rewound the body
+// for this attempt; the retry policy's rewind restores azcore's body for the next one.
 type inMemoryBodyPolicy struct{}
 
 // maxInMemoryBodyBytes bounds the copy: above it, the extra flush no longer matters.
