@@ -1,7 +1,6 @@
 package speclint_test
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,12 +46,11 @@ func TestCheckGenerated(t *testing.T) {
 		dir := t.TempDir()
 		copyDir(t, filepath.Join(repoRoot, "generated"), dir)
 		file := filepath.Join(dir, "partnercenter.gen.go")
-		src, _ := os.ReadFile(file)
-		edited := bytes.Replace(src, []byte("type ActivationLink struct {"), []byte("type ActivationLink struct {\n\tHandAdded string"), 1)
-		if bytes.Equal(src, edited) {
-			t.Fatal("edit did not apply")
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-		os.WriteFile(file, edited, 0o644)
+		writeMutant(t, file, src, "type ActivationLink struct {", "type ActivationLink struct {\n\tHandAdded string")
 		out, err := runMake(t, "check-generated", "GENERATED="+dir)
 		if err == nil {
 			t.Fatalf("check-generated passed a hand-edited copy:\n%s", out)
@@ -82,12 +80,8 @@ func TestMakeLintSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Negative control: the seed page's example with a required field's type broken.
-	mutated := bytes.Replace(src, []byte("        totalCount: 1\n"), []byte("        totalCount: \"one\"\n"), 1)
-	if bytes.Equal(src, mutated) {
-		t.Fatal("mutation did not apply")
-	}
 	path := filepath.Join(t.TempDir(), "openapi.yaml")
-	os.WriteFile(path, mutated, 0o644)
+	writeMutant(t, path, src, "        totalCount: 1\n", "        totalCount: \"one\"\n")
 	out, err := runMake(t, "lint-spec", "SPEC="+path)
 	if err == nil {
 		t.Fatalf("make lint-spec passed a spec whose example violates its schema:\n%s", out)

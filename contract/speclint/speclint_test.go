@@ -282,16 +282,23 @@ func TestLintCatchesExampleViolatingSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mutated := bytes.Replace(src, []byte("        status: Success\n"), []byte("        status: 12\n"), 1)
-	if bytes.Equal(src, mutated) {
-		t.Fatal("mutation did not apply: the example changed shape")
-	}
 	path := filepath.Join(t.TempDir(), "openapi.yaml")
-	if err := os.WriteFile(path, mutated, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeMutant(t, path, src, "        status: Success\n", "        status: 12\n")
 	_, err = speclint.LoadFile(path)
 	if err == nil || !strings.Contains(err.Error(), "example") {
 		t.Fatalf("lint passed a spec whose example violates its schema (err %v)", err)
+	}
+}
+
+// writeMutant writes src to path with the first old replaced by new, and fails the test if
+// src has no old: a negative control whose mutation did not apply would prove nothing.
+func writeMutant(t *testing.T, path string, src []byte, old, new string) {
+	t.Helper()
+	mutated := bytes.Replace(src, []byte(old), []byte(new), 1)
+	if bytes.Equal(src, mutated) {
+		t.Fatalf("mutation did not apply: %q is not in the source", old)
+	}
+	if err := os.WriteFile(path, mutated, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
