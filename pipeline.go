@@ -12,6 +12,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/google/uuid"
+
+	"github.com/partnercenter-go/partnercenter/internal/retryafter"
 )
 
 // The pipeline, outermost first (azcore.NewPipeline builds it):
@@ -143,27 +145,10 @@ func shouldRetry(statusCodes []int) func(*http.Response, error) bool {
 	}
 }
 
-// parseRetryAfter reads delay-seconds or an HTTP date (RFC 9110); 0 when absent or invalid.
+// parseRetryAfter is retryafter.Parse without the validity flag: 0 when absent or invalid.
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	var secs int64
-	isNumber := true
-	for _, c := range []byte(v) {
-		if c < '0' || c > '9' || secs > 1<<31 {
-			isNumber = false
-			break
-		}
-		secs = secs*10 + int64(c-'0')
-	}
-	if isNumber {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
+	d, _ := retryafter.Parse(v, now)
+	return d
 }
 
 // inMemoryBodyPolicy hands net/http the request body as a *bytes.Reader. azcore wraps bodies

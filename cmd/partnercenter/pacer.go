@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/partnercenter-go/partnercenter/internal/retryafter"
 )
 
 // pacer is the one pace that every worker of a batch shares. It runs as a per-retry policy of
@@ -89,7 +91,7 @@ func (p *pacer) observe(status int, retryAfter string) {
 		}
 		return
 	}
-	wait := parseRetryAfter(retryAfter, now)
+	wait, _ := retryafter.Parse(retryAfter, now)
 	if wait <= 0 {
 		wait = time.Second
 	}
@@ -111,24 +113,6 @@ func (p *pacer) observe(status int, retryAfter string) {
 	if p.next.Before(p.pausedUntil) {
 		p.next = p.pausedUntil
 	}
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	var secs int
-	for _, c := range v {
-		if c < '0' || c > '9' {
-			if t, err := http.ParseTime(v); err == nil {
-				return t.Sub(now)
-			}
-			return 0
-		}
-		secs = secs*10 + int(c-'0')
-	}
-	return time.Duration(secs) * time.Second
 }
 
 // rateNow is the current pace (0: unlimited), for progress lines.

@@ -65,18 +65,6 @@ func TestPacerWaitHonoursTheContext(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)
-	for in, want := range map[string]time.Duration{
-		"57": 57 * time.Second, "": 0, "soon": 0,
-		now.Add(3 * time.Second).Format(http.TimeFormat): 3 * time.Second,
-	} {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("%q: %v, want %v", in, got, want)
-		}
-	}
-}
-
 // A stray 429 (random, not the limit) halves the pace at most; more 429s of the same burst
 // (inside the pause) do not lower it again.
 func TestPacerStray429DoesNotCollapseThePace(t *testing.T) {
