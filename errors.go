@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
 // Partner Center error codes worth naming (error-codes page; partner-center-facts.md, Errors).
@@ -141,10 +142,9 @@ func errorCode(raw json.RawMessage) string {
 	return ""
 }
 
-var secretPattern = regexp.MustCompile(`(?i)bearer\s+[a-z0-9._~+/=-]+|eyJ[a-zA-Z0-9_-]{4,}\.[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*`)
-
-// redactSecrets keeps bearer tokens and JWTs that a server might echo out of error messages.
-func redactSecrets(s string) string { return secretPattern.ReplaceAllString(s, "[REDACTED]") }
+// redactSecrets keeps bearer tokens, JWTs and OAuth2 fields that a server might echo out of
+// error messages (internal/redact, the project's one redaction).
+func redactSecrets(s string) string { return redact.String(s) }
 
 // ArgumentError reports a call argument that was refused before anything was sent.
 type ArgumentError struct {

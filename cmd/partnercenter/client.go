@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
 const partnercenterVersion = partnercenter.Version
@@ -128,8 +128,6 @@ func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.Tok
 	return azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{ClientOptions: clientOpts, DisableInstanceDiscovery: noDiscovery})
 }
 
-var tokenLike = regexp.MustCompile(`(?i)(bearer\s+)[a-z0-9._~+/=-]+|eyJ[a-zA-Z0-9_-]{4,}\.[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*|sbx-(access|refresh)\.[a-zA-Z0-9_-]+`)
-
 // traceRequests prints azcore's request, response and retry events on stderr. azcore already
 // redacts the Authorization header; anything token-like that remains is masked too.
 func (a *app) traceRequests() {
@@ -138,6 +136,6 @@ func (a *app) traceRequests() {
 	azlog.SetListener(func(ev azlog.Event, msg string) {
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(a.stderr, "[%s] %s\n", ev, tokenLike.ReplaceAllString(msg, "${1}REDACTED"))
+		fmt.Fprintf(a.stderr, "[%s] %s\n", ev, redact.String(msg))
 	})
 }

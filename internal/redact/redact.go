@@ -1,0 +1,213 @@
+// Package redact is the project's one redaction: what counts as a credential, what counts as a
+// placeholder left where one was removed, and how free text is masked before it is printed.
+// The client's errors and logs, the command's --verbose trace, and the contract gate's secret
+// scan and recorder all use it, so that what one of them masks the others mask too.
+package redact
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Mask replaces a credential in printed text.
+const Mask = "[REDACTED]"
+
+// tokenInText finds credentials inside free text: bearer tokens, JWTs, OAuth2 fields in form
+// (a=b&c=d), JSON ("a":"b", escaped quotes too) or header-like (a: b) syntax, and the
+// project sandbox's opaque tokens. Group 1, where present, is the part kept (the field name
+// or the word Bearer); the value after it is masked.
+var tokenInText = regexp.MustCompile(`(?i)` +
+	`(bearer\s+)[a-z0-9._~+/=-]+` +
+	`|eyJ[a-z0-9_-]{4,}\.[a-z0-9_-]+\.[a-z0-9_-]*` +
+	`|((?:access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\&,}]+` +
+	`|sbx-(?:access|refresh)\.[a-z0-9_-]+`)
+
+// String masks every credential inside s. It is safe on any input and never grows s by more
+// than the masks it inserts.
+func String(s string) string {
+	if s == "" {
+		return s
+	}
+	return tokenInText.ReplaceAllStringFunc(s, func(m string) string {
+		sub := tokenInText.FindStringSubmatch(m)
+		for _, keep := range sub[1:] {
+			if keep != "" {
+				return keep + Mask
+			}
+		}
+		return Mask
+	})
+}
+
+// Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
+// was cut. Every string an error prints goes through it: a hostile server must not be able to
+// make an error message megabytes long.
+func Bounded(s string, max int) string {
+	s = String(s)
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "...(" + itoa(len(s)-cut) + " more bytes)"
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// sensitiveHeaders carry credentials, or may echo them (WWW-Authenticate can quote the token
+// it refused). Canonical form.
+var sensitiveHeaders = map[string]bool{
+	"Authorization":             true,
+	"Proxy-Authorization":       true,
+	"Cookie":                    true,
+	"Set-Cookie":                true,
+	"Www-Authenticate":          true,
+	"Proxy-Authenticate":        true,
+	"X-Ms-Client-Secret":        true,
+	"Ocp-Apim-Subscription-Key": true,
+}
+
+// SensitiveHeader reports whether a header of that name (any case) carries or may echo a
+// credential: its value is never printed or stored.
+func SensitiveHeader(name string) bool {
+	return sensitiveHeaders[canonicalHeader(name)]
+}
+
+// SensitiveHeaders lists them in canonical form, for APIs that take a list (azcore's logging
+// allow-list works the other way; the recorder deletes these).
+func SensitiveHeaders() []string {
+	out := make([]string, 0, len(sensitiveHeaders))
+	for h := range sensitiveHeaders {
+		out = append(out, h)
+	}
+	return out
+}
+
+func canonicalHeader(name string) string {
+	b := []byte(strings.ToLower(strings.TrimSpace(name)))
+	upper := true
+	for i, c := range b {
+		if upper && 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+		upper = c == '-'
+	}
+	return string(b)
+}
+
+// sensitiveFields are OAuth2 and credential field names, in forms, query strings and JSON
+// bodies (lower case).
+var sensitiveFields = map[string]bool{
+	"access_token":     true,
+	"refresh_token":    true,
+	"id_token":         true,
+	"client_secret":    true,
+	"client_assertion": true,
+	"assertion":        true,
+	"password":         true,
+	"code":             false, // an OAuth2 authorization code is short-lived, but "code" is also Partner Center's error code
+}
+
+// SensitiveField reports whether a form, query or JSON member of that name (any case) holds a
+// credential.
+func SensitiveField(name string) bool {
+	return sensitiveFields[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// IsPlaceholder reports whether v is what teams leave where a credential was removed: empty,
+// REDACTED, [REDACTED], Sanitized (Azure's test proxy), ***, <token>, and the same after
+// "Bearer ". Case does not matter.
+func IsPlaceholder(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) > 7 && strings.EqualFold(v[:7], "bearer ") {
+		v = strings.TrimSpace(v[7:])
+	} else if strings.EqualFold(v, "bearer") {
+		return true
+	}
+	if v == "" {
+		return true
+	}
+	if len(v) > 64 {
+		return false
+	}
+	inner := strings.Trim(v, "[]<>{}()\"'")
+	if inner == "" || strings.Trim(inner, "*xX.-_#") == "" {
+		return true // ***, xxxx, ..., [], <>
+	}
+	switch strings.ToLower(strings.ReplaceAll(inner, "-", "_")) {
+	case "redacted", "sanitized", "token", "secret", "removed", "filtered", "hidden", "masked",
+		"placeholder", "access_token", "refresh_token", "client_secret", "bearer_token", "your_token",
+		"fake", "fake_token", "dummy", "none", "null":
+		return true
+	}
+	return false
+}
+
+var (
+	jwtValue    = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
+	jwtInText   = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+	bearerValue = regexp.MustCompile(`(?i)^bearer\s+\S`)
+)
+
+// Credential reports what kind of credential value v is, judged as the value of a header or
+// field that carries one (Authorization, client_secret...): "" when it is a placeholder.
+// Anything else that is not a placeholder is treated as a credential: a gate must fail closed.
+func Credential(v string) string {
+	v = strings.TrimSpace(v)
+	switch {
+	case IsPlaceholder(v):
+		return ""
+	case jwtValue.MatchString(v):
+		return "JWT"
+	case bearerValue.MatchString(v):
+		return "bearer token"
+	}
+	return "credential"
+}
+
+// CredentialInText reports the kind of the first credential found inside free text (a body,
+// a URL, a header that carries no credential by its name): a JWT, a bearer token that is not
+// a placeholder, or an OAuth2 field with a value that is not one. "" when there is none.
+func CredentialInText(s string) string {
+	if jwtInText.MatchString(s) {
+		return "JWT"
+	}
+	for _, m := range tokenInText.FindAllStringSubmatchIndex(s, -1) {
+		whole := s[m[0]:m[1]]
+		keepEnd := m[1]
+		for g := 1; g < len(m)/2; g++ {
+			if m[2*g] >= 0 {
+				keepEnd = m[2*g+1]
+				break
+			}
+		}
+		value := s[keepEnd:m[1]]
+		if IsPlaceholder(value) || IsPlaceholder(strings.Trim(whole, " ")) {
+			continue
+		}
+		low := strings.ToLower(whole)
+		switch {
+		case strings.HasPrefix(low, "bearer"):
+			return "bearer token"
+		case strings.HasPrefix(low, "sbx-"):
+			return "sandbox token"
+		case len(value) >= 4:
+			return "OAuth2 field"
+		}
+	}
+	return ""
+}
