@@ -16,7 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/partnercenter-go/partnercenter/contract"
-	"github.com/partnercenter-go/partnercenter/generated"
+	"github.com/partnercenter-go/partnercenter/generated/spec"
 )
 
 const benchBody = `{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success"}`
@@ -36,7 +36,7 @@ func BenchmarkValidateInteraction(b *testing.B) {
 		Status:        200, ResponseHeader: http.Header{"Content-Type": {"application/json"}}, ResponseBody: []byte(benchBody),
 	}
 
-	doc, _ := generated.GetSpec()
+	doc, _ := spec.GetSpec()
 	doc.Servers = nil
 	router, _ := gorillamux.NewRouter(doc)
 	req, _ := http.NewRequest("POST", "/v1/customers/42b5f772-5c5c-4bce-b9d7-bdadeecca411/subscriptions/aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e/activate", nil)
