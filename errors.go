@@ -12,7 +12,7 @@ import (
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-// Partner Center error codes worth naming (error-codes page; partner-center-facts.md, Errors).
+// Partner Center error codes worth naming (learn.microsoft.com/partner-center/developer/error-codes).
 // Error.Code is always a string, whether the body had a number or a string.
 const (
 	CodeAlreadyActivated      = "800041" // 400: the item is already activated

@@ -39,7 +39,7 @@ const (
 )
 
 // retryStatusCodes are retried; 400, 401 (see retryUnauthorizedOncePolicy), 403, 404 and 409
-// never are (partner-center-facts.md, Errors).
+// never are (learn.microsoft.com/partner-center/developer/error-codes).
 var retryStatusCodes = []int{
 	http.StatusRequestTimeout,
 	http.StatusTooManyRequests,

@@ -470,7 +470,8 @@ type ClientInterface interface {
 	//
 	// Gets the activation links of all line items of an order.
 	// Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-	// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+	// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+	// no REST page of its own.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -544,7 +545,7 @@ type ClientInterface interface {
 	//
 	// Gets the activation links of a commercial marketplace subscription.
 	// Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-	// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+	// and the .NET SDK key `GetSubscriptionActivationLink`.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -557,7 +558,8 @@ type ClientInterface interface {
 //
 // Gets the activation links of all line items of an order.
 // Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+// no REST page of its own.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -671,7 +673,7 @@ func (c *Client) ActivateSubscription(ctx context.Context, customerID CustomerID
 //
 // Gets the activation links of a commercial marketplace subscription.
 // Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+// and the .NET SDK key `GetSubscriptionActivationLink`.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -1157,7 +1159,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gets the activation links of all line items of an order.
 	// Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-	// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+	// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+	// no REST page of its own.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -1235,7 +1238,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gets the activation links of a commercial marketplace subscription.
 	// Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-	// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+	// and the .NET SDK key `GetSubscriptionActivationLink`.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -2446,7 +2449,8 @@ func (r GetSubscriptionActivationLinksResponse) ContentType() string {
 //
 // Gets the activation links of all line items of an order.
 // Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+// no REST page of its own.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -2548,7 +2552,7 @@ func (c *ClientWithResponses) ActivateSubscriptionWithResponse(ctx context.Conte
 //
 // Gets the activation links of a commercial marketplace subscription.
 // Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+// and the .NET SDK key `GetSubscriptionActivationLink`.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.

@@ -17,7 +17,7 @@ var _ gen.StrictServerInterface = (*api)(nil)
 
 type tenantKey struct{}
 
-// The documented error answers (partner-center-facts.md, Errors).
+// The documented error answers (learn.microsoft.com/partner-center/developer/error-codes).
 const (
 	codeNoRelationship       = 20002  // 403
 	codeOrderNotFound        = 20000  // 404
