@@ -6,15 +6,17 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 // call runs one operation: it checks the context's ids, sends through the generated client,
 // and turns what came back into a result or an error (never both nil).
 func call[T any](ctx context.Context, operation string, send func(context.Context) (*T, error)) (*T, error) {
-	if id := idFrom(ctx, requestIDKey); id != "" && !IsGUID(id) {
+	if id := idFrom(ctx, requestIDKey); id != "" && !guid.Valid(id) {
 		return nil, &ArgumentError{operation, "MS-RequestId (WithRequestID)", id, guidReason}
 	}
-	if id := idFrom(ctx, correlationIDKey); id != "" && !IsGUID(id) {
+	if id := idFrom(ctx, correlationIDKey); id != "" && !guid.Valid(id) {
 		return nil, &ArgumentError{operation, "MS-CorrelationId (WithCorrelationID)", id, guidReason}
 	}
 	ex := &exchange{}
@@ -39,31 +41,8 @@ func call[T any](ctx context.Context, operation string, send func(context.Contex
 
 const guidReason = "must be a GUID: 8-4-4-4-12 hex digits (not necessarily an RFC 4122 UUID)"
 
-// IsGUID reports whether s has the id shape of openapi.yaml's HexGUID: 8-4-4-4-12 hex digits,
-// with no version check, because real subscription ids such as
-// 87363db7-39ab-dd25-d371-94340aaa2f97 are not RFC 4122 UUIDs. (Written out rather than a
-// regexp: it runs on every call.)
-func IsGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func checkGUID(operation, name, value string) error {
-	if !IsGUID(value) {
+	if !guid.Valid(value) {
 		return &ArgumentError{operation, name, value, guidReason}
 	}
 	return nil

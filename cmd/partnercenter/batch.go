@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 type batchOptions struct {
@@ -217,7 +218,7 @@ func readRows(path string) (rows []row, invalid, dups []result, err error) {
 		if len(rows) == 0 && len(invalid) == 0 && len(rec) >= 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "customer") {
 			continue // the header row
 		}
-		if len(rec) != 2 || !partnercenter.IsGUID(strings.TrimSpace(rec[0])) || !partnercenter.IsGUID(strings.TrimSpace(rec[1])) {
+		if len(rec) != 2 || !guid.Valid(strings.TrimSpace(rec[0])) || !guid.Valid(strings.TrimSpace(rec[1])) {
 			r := result{Line: line, Status: "invalid", Error: fmt.Sprintf("want two GUIDs (customer,subscription), got %q", strings.Join(rec, ",")), Time: now}
 			if len(rec) == 2 {
 				r.Customer, r.Subscription = rec[0], rec[1]
