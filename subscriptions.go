@@ -16,6 +16,8 @@ import (
 //
 // Like the official .NET and Java SDKs, the client sends the JSON literal null as the body;
 // the documentation says the call has none, and openapi.yaml accepts both.
+//
+// Partner Center API docs: https://learn.microsoft.com/partner-center/developer/activate-sandbox-subscription
 func (c *Client) ActivateSubscription(ctx context.Context, customerID, subscriptionID string) (*SubscriptionActivationResult, error) {
 	const op = "ActivateSubscription"
 	if err := firstError(checkGUID(op, "customerID", customerID), checkGUID(op, "subscriptionID", subscriptionID)); err != nil {
