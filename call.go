@@ -2,41 +2,101 @@ package partnercenter
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
+	"mime"
+	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
-// call runs one operation: it checks the context's ids, sends through the generated client,
-// and turns what came back into a result or an error (never both nil).
-func call[T any](ctx context.Context, operation string, send func(context.Context) (*T, error)) (*T, error) {
-	if id := idFrom(ctx, requestIDKey); id != "" && !guid.Valid(id) {
-		return nil, &ArgumentError{operation, "MS-RequestId (WithRequestID)", id, guidReason}
+// callIDs are one call's MS-RequestId and MS-CorrelationId.
+type callIDs struct{ requestID, correlationID string }
+
+// newCallIDs takes the ids the caller chose in the options, refusing any that is not a GUID,
+// and draws new ones for the others.
+func newCallIDs(operation, requestID, correlationID string) (callIDs, error) {
+	if requestID != "" && !guid.Valid(requestID) {
+		return callIDs{}, &ArgumentError{operation, "options.RequestID", requestID, guidReason}
 	}
-	if id := idFrom(ctx, correlationIDKey); id != "" && !guid.Valid(id) {
-		return nil, &ArgumentError{operation, "MS-CorrelationId (WithCorrelationID)", id, guidReason}
+	if correlationID != "" && !guid.Valid(correlationID) {
+		return callIDs{}, &ArgumentError{operation, "options.CorrelationID", correlationID, guidReason}
 	}
-	ex := &exchange{}
-	v, err := send(context.WithValue(ctx, exchangeKey, ex))
-	if ex.resp == nil {
-		if err == nil {
-			err = errors.New("no response")
-		}
-		return nil, fmt.Errorf("partnercenter: %s: %w", operation, err)
+	return callIDs{orNewGUID(requestID), orNewGUID(correlationID)}, nil
+}
+
+func orNewGUID(id string) string {
+	if id != "" {
+		return id
 	}
-	if ex.resp.StatusCode < 200 || ex.resp.StatusCode > 299 {
-		return nil, newError(operation, ex.resp, ex.body, nil)
+	return uuid.NewString()
+}
+
+// echoed returns the ids as the response echoed them, else as sent.
+func (ids callIDs) echoed(h http.Header) callIDs {
+	if v := h.Get(headerRequestID); v != "" {
+		ids.requestID = v
 	}
-	if err == nil && v == nil {
-		err = fmt.Errorf("no JSON body to decode (Content-Type %q)", ex.resp.Header.Get("Content-Type"))
+	if v := h.Get(headerCorrelationID); v != "" {
+		ids.correlationID = v
 	}
+	return ids
+}
+
+// call runs one operation, as Azure's generated clients do: build the request (with the
+// generated builder, which follows openapi.yaml's paths and escaping), set the call's ids
+// before the pipeline (so that every retry carries the same MS-RequestId), send it through the
+// pipeline, check the status and decode the body, once, into v. It returns the ids as echoed.
+func (c *Client) call(ctx context.Context, operation string, ids callIDs, build func(server string) (*http.Request, error), v any) (callIDs, error) {
+	req, err := build(c.server)
 	if err != nil {
-		return nil, newError(operation, ex.resp, ex.body, err)
+		return callIDs{}, fmt.Errorf("partnercenter: %s: build the request: %w", operation, err)
 	}
-	return v, nil
+	req = req.WithContext(ctx)
+	req.Header.Set(headerRequestID, ids.requestID)
+	req.Header.Set(headerCorrelationID, ids.correlationID)
+	resp, body, err := c.send(req)
+	if err != nil {
+		return callIDs{}, fmt.Errorf("partnercenter: %s: %w", operation, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return callIDs{}, newError(operation, resp, body, nil)
+	}
+	if err := decodeSuccess(resp, body, v); err != nil {
+		return callIDs{}, newError(operation, resp, body, err)
+	}
+	return ids.echoed(resp.Header), nil
+}
+
+// decodeSuccess decodes a 2xx answer: the documented 200 with a JSON body (application/json,
+// text/json or a +json type, in any case, parameters ignored). encoding/json refuses trailing
+// bytes after the value; unknown fields are ignored.
+func decodeSuccess(resp *http.Response, body []byte, v any) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d is not the documented 200", resp.StatusCode)
+	}
+	contentType := resp.Header.Get("Content-Type")
+	if !isJSONMediaType(contentType) {
+		return fmt.Errorf("no JSON body to decode (Content-Type %q)", contentType)
+	}
+	if len(body) == 0 {
+		return fmt.Errorf("no JSON body to decode (empty body)")
+	}
+	return json.Unmarshal(body, v)
+}
+
+func isJSONMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	mt = strings.ToLower(mt)
+	return mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")
 }
 
 const guidReason = "must be a GUID: 8-4-4-4-12 hex digits (not necessarily an RFC 4122 UUID)"
@@ -48,9 +108,9 @@ func checkGUID(operation, name, value string) error {
 	return nil
 }
 
-// checkOrderID accepts any non-empty id (order ids are not always GUIDs); the generated client
-// path-escapes it. "." and ".." are refused: a proxy that normalizes paths would send the
-// call to another resource.
+// checkOrderID accepts any non-empty id (order ids are not always GUIDs); the generated request
+// builder path-escapes it. "." and ".." are refused: a proxy that normalizes paths would send
+// the call to another resource.
 func checkOrderID(operation, value string) error {
 	switch value {
 	case "":
@@ -64,6 +124,15 @@ func checkOrderID(operation, value string) error {
 func checkLineItemNumber(operation string, n int) error {
 	if n < 0 || n > math.MaxInt32 {
 		return &ArgumentError{operation, "lineItemNumber", strconv.Itoa(n), "must be from 0 to 2147483647"}
+	}
+	return nil
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

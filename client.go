@@ -20,8 +20,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
-	"github.com/partnercenter-go/partnercenter/generated"
 )
 
 // Version is this module's version, sent in the User-Agent.
@@ -77,8 +75,11 @@ type ClientOptions struct {
 
 // Client calls the Partner Center activation APIs. It is safe for concurrent use.
 type Client struct {
-	api      *generated.ClientWithResponses
+	pl       runtime.Pipeline
 	endpoint string
+	// server is the endpoint with one trailing slash: the generated request builders resolve
+	// "./v1/..." against it, so that an endpoint's own path is kept.
+	server string
 }
 
 // NewClient returns a client that authenticates with cred: any azcore.TokenCredential, such as
@@ -136,11 +137,7 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}),
 	})
 
-	api, err := generated.NewClientWithResponses(strings.TrimSuffix(endpoint, "/"), generated.WithHTTPClient(pipelineDoer{pl}))
-	if err != nil {
-		return nil, fmt.Errorf("partnercenter: NewClient: %w", err)
-	}
-	return &Client{api: api, endpoint: endpoint}, nil
+	return &Client{pl: pl, endpoint: endpoint, server: strings.TrimSuffix(endpoint, "/") + "/"}, nil
 }
 
 // Endpoint is the base URL the client calls, without /v1.

@@ -30,7 +30,7 @@ func Example_appOnly() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "03fb46b3-bf8c-49aa-b908-ca2e93bcc04a", 0)
+	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "03fb46b3-bf8c-49aa-b908-ca2e93bcc04a", 0, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func ExampleClient_ActivateSubscription() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	result, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "87363db7-39ab-dd25-d371-94340aaa2f97")
+	result, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "87363db7-39ab-dd25-d371-94340aaa2f97", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func ExampleClient_GetLineItemActivationLinks() {
 	srv := exampleServer()
 	defer srv.Close()
 	client, _ := partnercenter.NewClient(staticToken{}, &partnercenter.ClientOptions{Endpoint: srv.URL})
-	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1", 0)
+	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1", 0, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func ExampleError() {
 	srv := exampleServer()
 	defer srv.Close()
 	client, _ := partnercenter.NewClient(staticToken{}, &partnercenter.ClientOptions{Endpoint: srv.URL})
-	_, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e")
+	_, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e", nil)
 	var pcErr *partnercenter.Error
 	if errors.As(err, &pcErr) && pcErr.Code == partnercenter.CodeAlreadyActivated {
 		fmt.Println(pcErr.StatusCode, pcErr.Code, pcErr.Description)

@@ -11,20 +11,20 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter/internal/retryafter"
 )
 
 // The pipeline, outermost first (azcore.NewPipeline builds it):
 //
-//	per call:  Partner Center headers (ids chosen once per call) and the total-time bound
+//	per call:  Partner Center headers and the total-time bound
 //	retry:     azcore's retry policy with shouldRetry below
 //	per retry: one retry of a 401 with a fresh token, then the bearer-token policy
 //	then azcore's logging (Authorization redacted), body download and the Transport.
 //
-// The ids are set before the retry policy so that every attempt of a call carries the same
-// MS-RequestId: that is what makes a retried POST .../activate idempotent.
+// The ids are set on the request before it enters the pipeline (Client.call), so that every
+// attempt of a call carries the same MS-RequestId: that is what makes a retried
+// POST .../activate idempotent.
 
 const (
 	headerRequestID      = "MS-RequestId"
@@ -49,42 +49,12 @@ var retryStatusCodes = []int{
 	http.StatusGatewayTimeout,
 }
 
-type ctxKey int
-
-const (
-	requestIDKey ctxKey = iota
-	correlationIDKey
-	exchangeKey
-)
-
-// WithRequestID makes the calls made with ctx send id as MS-RequestId instead of a new GUID.
-// Reuse an id only to repeat the same call (for example after a crash, to learn the outcome
-// of an activation without activating twice); the service answers a repeated id with the
-// first call's response.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey, id)
-}
-
-// WithCorrelationID makes the calls made with ctx send id as MS-CorrelationId, to tie them
-// together in logs and traces.
-func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationIDKey, id)
-}
-
-func idFrom(ctx context.Context, key ctxKey) string {
-	id, _ := ctx.Value(key).(string)
-	return id
-}
-
 // callPolicy runs once per call, before the retry policy: it sets the Partner Center headers
-// (so every attempt carries the same ids) and bounds the whole call, attempts and waits, by
-// total. One policy rather than two: azcore copies the request for every policy it passes.
+// and bounds the whole call, attempts and waits, by total. One policy rather than two: azcore copies the request for every policy it passes.
 func callPolicy(application, locale string, total time.Duration) policy.Policy {
 	return policyFunc(func(req *policy.Request) (*http.Response, error) {
 		ctx := req.Raw().Context()
 		h := req.Raw().Header
-		h.Set(headerRequestID, orNewGUID(idFrom(ctx, requestIDKey)))
-		h.Set(headerCorrelationID, orNewGUID(idFrom(ctx, correlationIDKey)))
 		h.Set("Accept", contentTypeJSON)
 		if locale != "" {
 			h.Set(headerLocale, locale)
@@ -100,13 +70,6 @@ func callPolicy(application, locale string, total time.Duration) policy.Policy {
 		defer cancel() // safe: the body-download policy has read the body by now
 		return req.WithContext(ctx).Next()
 	})
-}
-
-func orNewGUID(id string) string {
-	if id != "" {
-		return id
-	}
-	return uuid.NewString()
 }
 
 // retryUnauthorizedOncePolicy sends an attempt again after a 401, once. It sits outside the
@@ -182,36 +145,23 @@ type policyFunc func(*policy.Request) (*http.Response, error)
 
 func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }
 
-// exchange is what the pipeline answered for one call: the final response and its body
-// (with a UTF-8 byte-order mark removed), kept so that errors can carry them.
-type exchange struct {
-	resp *http.Response
-	body []byte
-}
-
-// pipelineDoer adapts an azcore pipeline to the generated client's HttpRequestDoer.
-type pipelineDoer struct{ pl runtime.Pipeline }
-
-func (d pipelineDoer) Do(r *http.Request) (*http.Response, error) {
-	// NewRequestFromRequest keeps the generated request as is (URL, headers) and makes its
+// send runs one request through the pipeline and returns the final response with its body
+// read (a UTF-8 byte-order mark removed: some proxies prefix JSON with one, which
+// encoding/json refuses).
+func (c *Client) send(r *http.Request) (*http.Response, []byte, error) {
+	// NewRequestFromRequest keeps the generated request as it is (URL, headers) and makes its
 	// body rewindable for retries.
 	req, err := runtime.NewRequestFromRequest(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	resp, err := d.pl.Do(req)
+	resp, err := c.pl.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// Some proxies prefix JSON with a BOM, which encoding/json refuses.
-	body = bytes.TrimPrefix(body, []byte(utf8ByteOrderMark))
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if ex, ok := r.Context().Value(exchangeKey).(*exchange); ok {
-		ex.resp, ex.body = resp, body
-	}
-	return resp, nil
+	return resp, bytes.TrimPrefix(body, []byte(utf8ByteOrderMark)), nil
 }

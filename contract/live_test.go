@@ -215,25 +215,25 @@ var _ = Describe("Live exchanges", Ordered, Label("live"), func() {
 
 	It("GetLineItemActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetLineItemActivationLinks(ctx, env.customer, env.order, env.lineItem)
+			_, err := client.GetLineItemActivationLinks(ctx, env.customer, env.order, env.lineItem, nil)
 			return err
 		})
 	})
 	It("GetOrderActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetOrderActivationLinks(ctx, env.customer, env.order)
+			_, err := client.GetOrderActivationLinks(ctx, env.customer, env.order, nil)
 			return err
 		})
 	})
 	It("GetSubscriptionActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetSubscriptionActivationLinks(ctx, env.customer, env.subscription)
+			_, err := client.GetSubscriptionActivationLinks(ctx, env.customer, env.subscription, nil)
 			return err
 		})
 	})
 	It("ActivateSubscription conforms (a second activation answers 400 800041, also documented)", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.ActivateSubscription(ctx, env.customer, env.subscription)
+			_, err := client.ActivateSubscription(ctx, env.customer, env.subscription, nil)
 			return err
 		})
 	})

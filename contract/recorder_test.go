@@ -32,7 +32,7 @@ var _ = Describe("NewRecorder", func() {
 			Expect(err).NotTo(HaveOccurred())
 			client, err := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: srv.URL, Transport: rec})
 			Expect(err).NotTo(HaveOccurred())
-			res, err := client.ActivateSubscription(context.Background(), customer, subscription)
+			res, err := client.ActivateSubscription(context.Background(), customer, subscription, nil)
 			Expect(rec.Stop()).To(Succeed())
 			if err != nil {
 				return "", err
