@@ -59,8 +59,8 @@ type ClientOptions struct {
 	TotalTimeout time.Duration
 
 	// Transport is the innermost HTTP sender under the pipeline: an *http.Client (a test
-	// server's TLS client, a caller's proxy settings) or any policy.Transporter (a go-vcr
-	// recorder). Default: azcore's shared HTTP client.
+	// server's TLS client, a caller's proxy settings) or any policy.Transporter, such as the
+	// go-vcr recorder that contract.NewRecorder returns. Default: azcore's shared HTTP client.
 	Transport policy.Transporter
 
 	// Logging configures azcore logging (azcore/log). The Authorization header is always

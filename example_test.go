@@ -15,7 +15,28 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/sandbox"
 )
+
+// README's vendoring example (example_vendoring_test.go), run twice against the local
+// sandbox: the second activation finds the subscription active.
+func Example_vendoring() {
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sb.Close()
+	for range 2 {
+		if err := activateAndListLinks(context.Background(), sb.Credential(), sb.ClientOptions(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e Success
+	// 0 GET https://publisher.example/activate?subscription=aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
+	// already active
+	// 0 GET https://publisher.example/activate?subscription=aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
+}
 
 // App-only: any azidentity credential, pointed at the cloud's authority. (Compiled, not run:
 // it would reach Entra ID.)

@@ -1,6 +1,7 @@
 package partnercenter_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,9 +99,16 @@ func TestConsumerFootprint(t *testing.T) {
 	})
 }
 
-// consumerDeps copies testdata/consumer (plus extra files) into a scratch directory, points its
-// replace at this checkout, tidies it and returns `go list -deps` of it.
+// consumerDeps returns `go list -deps` of the consumer module (with extra files).
 func consumerDeps(t *testing.T, extra map[string]string) []string {
+	t.Helper()
+	dir := scratchConsumer(t, extra)
+	return strings.Fields(goCmd(t, dir, "list", "-deps", "."))
+}
+
+// scratchConsumer copies testdata/consumer (plus extra files) into a scratch directory, points
+// its replace at this checkout and tidies it.
+func scratchConsumer(t *testing.T, extra map[string]string) string {
 	t.Helper()
 	root, err := filepath.Abs(".")
 	if err != nil {
@@ -130,22 +138,28 @@ func consumerDeps(t *testing.T, extra map[string]string) []string {
 		}
 	}
 	goCmd(t, dir, "mod", "tidy")
-	out := goCmd(t, dir, "list", "-deps", ".")
-	return strings.Fields(out)
+	return dir
 }
 
 func goCmd(t *testing.T, dir string, args ...string) string {
 	t.Helper()
+	out, err := tryGoCmd(dir, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// tryGoCmd runs the go command in dir; the error carries its stderr.
+func tryGoCmd(dir string, args ...string) (string, error) {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, stderr)
+		return string(out), fmt.Errorf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, stderr.String())
 	}
-	return string(out)
+	return string(out), nil
 }
