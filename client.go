@@ -23,7 +23,7 @@ import (
 )
 
 // Version is this module's version, sent in the User-Agent.
-const Version = "v0.1.0"
+const Version = "v0.2.0"
 
 // moduleName names this module in the User-Agent: "azsdk-go-partnercenter/<Version> (...)".
 const moduleName = "partnercenter"
