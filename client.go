@@ -63,6 +63,11 @@ type ClientOptions struct {
 	// go-vcr recorder that contract.NewRecorder returns. Default: azcore's shared HTTP client.
 	Transport policy.Transporter
 
+	// Telemetry configures the User-Agent, as azcore.ClientOptions.Telemetry does:
+	// ApplicationID prefixes it ("contoso-billing azsdk-go-partnercenter/v0.2.0 ..."), Disabled
+	// leaves the SDK's part out.
+	Telemetry policy.TelemetryOptions
+
 	// Logging configures azcore logging (azcore/log). The Authorization header is always
 	// redacted; MS-RequestId and MS-CorrelationId are logged.
 	Logging policy.LogOptions
@@ -131,6 +136,7 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		AllowedHeaders: []string{headerRequestID, headerCorrelationID, "MS-CV", "MS-ServerId", "X-Locale", "MS-PartnerCenter-Application", "Retry-After"},
 	}, &policy.ClientOptions{
 		Retry:            retry,
+		Telemetry:        o.Telemetry,
 		Transport:        o.Transport,
 		Logging:          o.Logging,
 		PerCallPolicies:  o.PerCallPolicies,

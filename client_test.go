@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/partnercenter-go/partnercenter"
 )
 
@@ -132,6 +134,19 @@ func TestCallerSuppliedIDsWin(t *testing.T) {
 				t.Fatalf("response ids %s / %s, want %s / %s", gotRID, gotCID, rid, cid)
 			}
 		})
+	}
+}
+
+// ClientOptions.Telemetry reaches the User-Agent, as in every azcore client.
+func TestTelemetryApplicationID(t *testing.T) {
+	s := newServer(t, jsonAnswer(200, activatedBody))
+	c, _ := newClient(t, s, &partnercenter.ClientOptions{Telemetry: policy.TelemetryOptions{ApplicationID: "contoso-billing"}})
+	if _, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID, nil); err != nil {
+		t.Fatal(err)
+	}
+	ua := s.seen()[0].Header.Get("User-Agent")
+	if !strings.HasPrefix(ua, "contoso-billing ") || !strings.Contains(ua, "partnercenter/"+partnercenter.Version) {
+		t.Fatalf("User-Agent %q: want the application id first, then this module and version", ua)
 	}
 }
 
