@@ -118,7 +118,7 @@ type errorBody struct {
 	Description string          `json:"description"`
 	Source      string          `json:"source"`
 	Message     string          `json:"message"`
-	StatusCode  json.Number     `json:"statusCode"`
+	StatusCode  json.RawMessage `json:"statusCode"` // a number, or a string: any value must not spoil the rest
 }
 
 // newError builds the *Error of a response; cause is set for a 2xx that did not decode, and
@@ -150,7 +150,7 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 	}
 	e.Code = errorCode(eb.Code)
 	if e.Code == "" {
-		e.Code = eb.StatusCode.String()
+		e.Code = errorCode(eb.StatusCode)
 	}
 	e.Description, e.Source = eb.Description, eb.Source
 	if e.Description == "" {

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/partnercenter-go/partnercenter/internal/redact"
+	"github.com/partnercenter-go/partnercenter/internal/retryafter"
 )
 
 // responseGuard is the innermost sender, under azcore's logging and body download. For every
@@ -24,6 +28,11 @@ import (
 //     retries like a connection error. (azcore's own body download marks that error
 //     non-retriable for a POST; but the activate POST is made idempotent by its MS-RequestId,
 //     the same on every attempt, and the GETs are idempotent anyway);
+//   - rewrites Retry-After as delta-seconds read by the one parser (internal/retryafter), and
+//     drops the Retry-After-Ms variants azcore would prefer: azcore's retry policy reads the
+//     header with a parser of its own, which overflows ("9223372037" seconds becomes a
+//     negative wait, so a throttled call is retried at once) and ignores the obsolete date
+//     forms. Its wait, the client's retry decision and Error.RetryAfter then agree;
 //   - hides from azcore's logging what may echo a credential: the sensitive headers azcore
 //     would print (WWW-Authenticate can quote the refused token), and, when body logging is
 //     on, the credentials inside bodies. hideFromLogPolicy, above the logging, puts the
@@ -59,10 +68,26 @@ func (g responseGuard) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp.ContentLength = int64(len(body))
 	resp.Body = io.NopCloser(bytes.NewReader(body))
+	normalizeRetryAfter(resp.Header, time.Now())
 	if stash, _ := req.Context().Value(logStashKey).(*logStash); stash != nil {
 		stash.hide(resp, body, g.logBodies)
 	}
 	return resp, nil
+}
+
+// normalizeRetryAfter: see responseGuard. An invalid Retry-After is left as it is: it means no
+// wait to azcore and to the one parser alike.
+func normalizeRetryAfter(h http.Header, now time.Time) {
+	h.Del("Retry-After-Ms")
+	h.Del("X-Ms-Retry-After-Ms")
+	v := h.Get(headerRetryAfter)
+	if v == "" {
+		return
+	}
+	if wait, ok := retryafter.Parse(v, now); ok {
+		secs := (wait + time.Second - 1) / time.Second // rounded up: never retry early
+		h.Set(headerRetryAfter, strconv.FormatInt(int64(secs), 10))
+	}
 }
 
 func closeBody(resp *http.Response) {
@@ -103,9 +128,16 @@ func readBounded(r io.Reader, contentLength, max int64) (body []byte, tooLarge b
 	}
 }
 
-// hiddenHeaders are the response headers that may carry or echo a credential. azcore's log
-// allow-list prints WWW-Authenticate; the others it already prints as REDACTED.
-var hiddenHeaders = redact.SensitiveHeaders()
+// hiddenHeaders are the response headers that may carry or echo a credential: the log shows
+// them as REDACTED (azcore's allow-list would print WWW-Authenticate). Every other header
+// azcore prints (the ids, Content-Type, Retry-After...) is shown with credentials masked.
+var hiddenHeaders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, h := range redact.SensitiveHeaders() {
+		m[h] = true
+	}
+	return m
+}()
 
 // redactedHeader is what the log shows instead, azcore's own marker.
 const redactedHeader = "REDACTED"
@@ -117,13 +149,26 @@ type logStash struct {
 }
 
 func (s *logStash) hide(resp *http.Response, body []byte, bodies bool) {
-	for _, h := range hiddenHeaders {
-		if v, ok := resp.Header[h]; ok {
+	for name, values := range resp.Header {
+		var shown []string // nil: shown as they are
+		if hiddenHeaders[name] {
+			shown = []string{redactedHeader}
+		} else {
+			for i, v := range values {
+				if masked := redact.String(v); masked != v {
+					if shown == nil {
+						shown = slices.Clone(values)
+					}
+					shown[i] = masked
+				}
+			}
+		}
+		if shown != nil {
 			if s.headers == nil {
 				s.headers = http.Header{}
 			}
-			s.headers[h] = v
-			resp.Header[h] = []string{redactedHeader}
+			s.headers[name] = values
+			resp.Header[name] = shown
 		}
 	}
 	if !bodies || len(body) == 0 {
