@@ -230,7 +230,7 @@ func CredentialInText(s string) string {
 		case strings.HasPrefix(low, "sbx-"):
 			return "sandbox token"
 		case len(value) >= 4:
-			return "OAuth2 field"
+			return "OAuth2 secret field"
 		}
 	}
 	return ""
