@@ -61,7 +61,10 @@ func (c *Client) call(ctx context.Context, operation string, ids callIDs, build 
 	req.Header.Set(headerRequestID, ids.requestID)
 	req.Header.Set(headerCorrelationID, ids.correlationID)
 	resp, body, err := c.send(req)
-	if err != nil {
+	switch {
+	case err != nil && resp != nil: // an answer that failed on the way in: a body past the bound
+		return callIDs{}, newError(operation, resp, body, err)
+	case err != nil:
 		return callIDs{}, fmt.Errorf("partnercenter: %s: %w", operation, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -59,8 +59,12 @@ type ClientOptions struct {
 	TotalTimeout time.Duration
 
 	// Transport is the innermost HTTP sender under the pipeline: an *http.Client (a test
-	// server's TLS client, a caller's proxy settings) or any policy.Transporter, such as the
-	// go-vcr recorder that contract.NewRecorder returns. Default: azcore's shared HTTP client.
+	// server's TLS client, a caller's proxy settings, a go-vcr recorder's client) or any
+	// policy.Transporter, such as the go-vcr recorder that contract.NewRecorder returns. An
+	// *http.Client is used through a copy that never follows a redirect (its CheckRedirect is
+	// replaced); another Transporter that follows one itself has its answer refused, but the
+	// client cannot stop it from sending the request. Default: a shared client with azcore's
+	// default transport settings, without redirects.
 	Transport policy.Transporter
 
 	// Telemetry configures the User-Agent, as azcore.ClientOptions.Telemetry does:
@@ -68,9 +72,16 @@ type ClientOptions struct {
 	// leaves the SDK's part out.
 	Telemetry policy.TelemetryOptions
 
-	// Logging configures azcore logging (azcore/log). The Authorization header is always
-	// redacted; MS-RequestId and MS-CorrelationId are logged.
+	// Logging configures azcore logging (azcore/log). The Authorization header, and response
+	// headers that may echo a credential (WWW-Authenticate), are always redacted; with
+	// IncludeBody, credentials inside bodies are masked too, and a body is logged only up to
+	// MaxResponseBodyBytes. MS-RequestId and MS-CorrelationId are logged.
 	Logging policy.LogOptions
+
+	// MaxResponseBodyBytes bounds how much of a response body the client reads (default
+	// DefaultMaxResponseBodyBytes, 4 MiB; negative values are refused). A longer body is an
+	// *Error that unwraps to ErrResponseTooLarge, with the body's first 64 KiB in RawBody.
+	MaxResponseBodyBytes int64
 
 	// PerCallPolicies run once per call, before the retry policy.
 	PerCallPolicies []policy.Policy
@@ -120,6 +131,13 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if total == 0 {
 		total = DefaultTotalTimeout
 	}
+	maxBody := o.MaxResponseBodyBytes
+	switch {
+	case maxBody == 0:
+		maxBody = DefaultMaxResponseBodyBytes
+	case maxBody < 0:
+		return nil, fmt.Errorf("partnercenter: ClientOptions.MaxResponseBodyBytes %d: must not be negative (0 means the default, %d)", maxBody, DefaultMaxResponseBodyBytes)
+	}
 
 	perRetry := []policy.Policy{}
 	if cred != nil {
@@ -137,10 +155,10 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	}, &policy.ClientOptions{
 		Retry:            retry,
 		Telemetry:        o.Telemetry,
-		Transport:        o.Transport,
+		Transport:        responseGuard{next: senderWithoutRedirects(o.Transport), maxBody: maxBody, logBodies: o.Logging.IncludeBody},
 		Logging:          o.Logging,
 		PerCallPolicies:  o.PerCallPolicies,
-		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}),
+		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}, hideFromLogPolicy{}),
 	})
 
 	return &Client{pl: pl, endpoint: endpoint, server: strings.TrimSuffix(endpoint, "/") + "/"}, nil

@@ -19,8 +19,11 @@ import (
 //
 //	per call:  Partner Center headers and the total-time bound
 //	retry:     azcore's retry policy with shouldRetry below
-//	per retry: one retry of a 401 with a fresh token, then the bearer-token policy
-//	then azcore's logging (Authorization redacted), body download and the Transport.
+//	per retry: one retry of a 401 with a fresh token, then the bearer-token policy, the
+//	           caller's policies, the in-memory request body and hideFromLogPolicy
+//	then azcore's logging (Authorization redacted) and body download, then responseGuard
+//	(redirects refused, the body read through its bound, credentials hidden from the log)
+//	over the Transport, an *http.Client that never follows redirects.
 //
 // The ids are set on the request before it enters the pipeline (Client.call), so that every
 // attempt of a call carries the same MS-RequestId: that is what makes a retried
@@ -49,8 +52,15 @@ var retryStatusCodes = []int{
 	http.StatusGatewayTimeout,
 }
 
+// ctxKey keys what the pipeline's own policies hand each other through the request's context
+// (hideFromLogPolicy and responseGuard); the client itself passes nothing that way.
+type ctxKey int
+
+const logStashKey ctxKey = iota
+
 // callPolicy runs once per call, before the retry policy: it sets the Partner Center headers
-// and bounds the whole call, attempts and waits, by total. One policy rather than two: azcore copies the request for every policy it passes.
+// and bounds the whole call, attempts and waits, by total. One policy rather than two: azcore
+// copies the request for every policy it passes.
 func callPolicy(application, locale string, total time.Duration) policy.Policy {
 	return policyFunc(func(req *policy.Request) (*http.Response, error) {
 		ctx := req.Raw().Context()
@@ -147,7 +157,8 @@ func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(r
 
 // send runs one request through the pipeline and returns the final response with its body
 // read (a UTF-8 byte-order mark removed: some proxies prefix JSON with one, which
-// encoding/json refuses).
+// encoding/json refuses). A body past the bound comes back as a tooLargeError together with
+// its response and the body's first 64 KiB, so that the *Error can carry them.
 func (c *Client) send(r *http.Request) (*http.Response, []byte, error) {
 	// NewRequestFromRequest keeps the generated request as it is (URL, headers) and makes its
 	// body rewindable for retries.
@@ -157,6 +168,10 @@ func (c *Client) send(r *http.Request) (*http.Response, []byte, error) {
 	}
 	resp, err := c.pl.Do(req)
 	if err != nil {
+		var tooLarge *tooLargeError
+		if errors.As(err, &tooLarge) {
+			return tooLarge.resp, tooLarge.prefix, tooLarge
+		}
 		return nil, nil, err
 	}
 	body, err := runtime.Payload(resp)
