@@ -6,6 +6,10 @@
 // (any azidentity credential, or NewRefreshTokenCredential for App+User), and requests run
 // through an azcore pipeline with per-call ids, retries that respect throttling, bearer tokens
 // and redacted logging. Every non-2xx answer is an *Error.
+//
+// The operations have the Azure SDK for Go's call shape: options last (nil for the defaults),
+// and a response struct that embeds the model and carries the call's RequestID and
+// CorrelationID, the MS-RequestId and MS-CorrelationId that Partner Center support asks for.
 package partnercenter
 
 import (
