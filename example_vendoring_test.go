@@ -14,9 +14,9 @@ import (
 	"github.com/partnercenter-go/partnercenter"
 )
 
-// activateAndListLinks activates a SaaS subscription bought from an integration sandbox account and
-// prints its activation links. cred is any azcore.TokenCredential (in production an
-// azidentity credential, as in Example_appOnly); opts names the cloud, or another endpoint.
+// activateAndListLinks activates a SaaS subscription bought from an integration sandbox
+// account and prints its activation links. cred is any azcore.TokenCredential (in production
+// an azidentity credential, as in Example_appOnly); opts names the cloud, or another endpoint.
 func activateAndListLinks(ctx context.Context, cred azcore.TokenCredential, opts *partnercenter.ClientOptions, customerID, subscriptionID string) error {
 	client, err := partnercenter.NewClient(cred, opts)
 	if err != nil {
@@ -28,7 +28,7 @@ func activateAndListLinks(ctx context.Context, cred azcore.TokenCredential, opts
 	case errors.As(err, &pcErr) && pcErr.Code == partnercenter.CodeAlreadyActivated:
 		fmt.Println("already active")
 	case err != nil:
-		return err // a *partnercenter.Error carries the RequestID that support asks for
+		return err // a *partnercenter.Error carries the call's RequestID and CorrelationID too
 	default:
 		// res.RequestID and res.CorrelationID are what Partner Center support asks for.
 		fmt.Println(res.SubscriptionID, res.Status)
