@@ -87,6 +87,9 @@ func (o *FlagOptions) Resolve() (Options, error) {
 	if o.IdempotencyRecords <= 0 {
 		return bad("--idempotency-records %d: must be positive", o.IdempotencyRecords)
 	}
+	if err := checkLoopback(o.Addr); err != nil {
+		return bad("--addr %q: the sandbox listens on loopback addresses only (127.0.0.1, ::1, localhost), with a port", o.Addr)
+	}
 	opts := o.Options
 	if o.SeedFile != "" {
 		seed, err := LoadSeed(o.SeedFile)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 
@@ -152,23 +154,78 @@ invalid, 130 when interrupted.`,
 }
 
 func newSandboxCommand(a *app) *cobra.Command {
-	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox"}
+	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox: serve it, and see its state"}
+	sb.AddCommand(newSandboxServeCommand(a), newSandboxStatusCommand(a))
+	return sb
+}
+
+// newSandboxServeCommand is the sandbox's one entry point (`make sandbox` runs it). Its flags
+// are sandbox.FlagOptions.AddFlags': a new sandbox flag is added there.
+func newSandboxServeCommand(a *app) *cobra.Command {
 	var fo sandbox.FlagOptions
 	serve := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve a local Partner Center sandbox until interrupted (same flags as make sandbox)",
-		Args:  cobra.NoArgs,
+		Short: "Serve a local Partner Center sandbox until interrupted",
+		Long: `Serve a local Partner Center sandbox until interrupted (make sandbox runs this).
+
+It prints a banner whose lines paste into a shell: the export lines of the environment
+that points this command (and the contract gate's live mode) at it, with its test
+credentials and the admin token of 'partnercenter sandbox status'. When it stops, it
+prints the same status summary.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return sandbox.Serve(ctx, fo, a.stdout)
+			err := sandbox.Serve(ctx, fo, a.stdout)
+			if errors.Is(err, sandbox.ErrFlagValue) {
+				return usageError{errors.New(strings.TrimPrefix(err.Error(), sandbox.ErrFlagValue.Error()+": "))}
+			}
+			return err
 		},
 	}
 	gofs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fo.AddFlags(gofs)
 	serve.Flags().AddGoFlagSet(gofs)
-	sb.AddCommand(serve)
-	return sb
+	return serve
+}
+
+func newSandboxStatusCommand(a *app) *cobra.Command {
+	var output string
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show a running sandbox's state: activation counts, stored answers, faults",
+		Long: `Show a running sandbox's state: per subscription, whether it is active, how many times an
+activation took effect and how many answers of its activation the idempotency store holds;
+and the counters of requests and injected faults.
+
+It reads the sandbox's admin endpoint at --endpoint (default $PARTNER_CENTER_ENDPOINT), a
+loopback address, with the admin token of $PARTNER_CENTER_SANDBOX_TOKEN, trusting
+$PARTNER_CENTER_CA_FILE: the sandbox's banner exports all three.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			endpoint, source := a.endpointAndSource()
+			if endpoint == "" {
+				return usagef("give the sandbox's URL with --endpoint or PARTNER_CENTER_ENDPOINT")
+			}
+			hc, err := a.httpClient()
+			if err != nil {
+				return err
+			}
+			st, err := sandbox.FetchStatus(cmd.Context(), hc, endpoint, a.getenv("PARTNER_CENTER_SANDBOX_TOKEN"))
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", source, endpoint, err)
+			}
+			if output == "json" {
+				return writeJSON(a.stdout, st)
+			}
+			return st.WriteText(a.stdout)
+		},
+	}
+	addOutputFlag(status, &output)
+	return status
 }
 
 func newContractCommand(a *app) *cobra.Command {
