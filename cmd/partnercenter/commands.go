@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -98,18 +99,28 @@ func newActivateCommand(a *app) *cobra.Command {
 		Use:   "activate (--customer C --subscription S | --file subs.csv)",
 		Short: "Activate SaaS subscriptions of integration sandbox accounts, one or a batch",
 		Long: `Activate one subscription (--customer, --subscription), or a batch from a CSV file
-whose rows are "customer,subscription" (a header row is allowed).
+whose rows are "customer,subscription".
+
+The CSV may come from Excel: a byte-order mark, CR, LF or CRLF line endings, semicolons
+instead of commas, quoted fields and trailing commas are read as meant. A header row is
+recognised by its names (customer, customerId, "Customer ID", subscription,
+subscriptionId, "Subscription ID"... in any case and order). Blank lines and lines
+starting with # are skipped. A row that is not two GUIDs, or a malformed line (a quote
+left open), is reported with its line number and skipped, and so is a row that repeats
+an earlier one; reading goes on at the next line.
 
 A batch runs --concurrency workers that share one pace: a 429's Retry-After pauses
 every worker, the pace settles just under the limit the service shows, and recovers.
-Results are JSON lines, one per subscription, written as they finish (--results, or
-stdout). --resume FILE skips the subscriptions a previous run's results show as done;
-Ctrl-C stops cleanly. Each subscription's MS-RequestId is derived from its ids, so an
-activation interrupted mid-call is answered from the service's idempotency store when
-resumed, never applied twice. Rows that are not two GUIDs are reported with their line
-number and skipped. Each activation is tried up to 9 times (a single one, 4) on 408,
+A Retry-After longer than --max-pause stops the batch (exit status 75) with the command
+that resumes it. Results are JSON lines, one per subscription, written as they finish
+(--results, or stdout). Rows that the --results file (or --resume FILE, which must
+exist) shows as done are skipped, unless --force; invalid and duplicate rows are
+written to it once. Ctrl-C stops cleanly and prints the command that finishes the
+rest. Each subscription's MS-RequestId is derived from its ids, so an activation
+interrupted mid-call is answered from the service's idempotency store when resumed,
+never applied twice. Each activation is tried up to 9 times (a single one, 4) on 408,
 429, 5xx and connection errors. The exit status is 1 when any row failed or was
-invalid, 130 when interrupted.`,
+invalid, 2 on bad usage, 75 when stopped by a long Retry-After, 130 when interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(output); err != nil {
@@ -146,7 +157,9 @@ invalid, 130 when interrupted.`,
 	cmd.Flags().StringVar(&b.file, "file", "", "CSV of customer,subscription rows to activate")
 	cmd.Flags().IntVar(&b.concurrency, "concurrency", 8, "batch: concurrent workers")
 	cmd.Flags().StringVar(&b.results, "results", "", "batch: JSON-lines results file, appended to (default stdout)")
-	cmd.Flags().StringVar(&b.resume, "resume", "", "batch: skip subscriptions that this results file shows as done")
+	cmd.Flags().StringVar(&b.resume, "resume", "", "batch: skip subscriptions that this results file (which must exist) shows as done")
+	cmd.Flags().BoolVar(&b.force, "force", false, "batch: activate rows again even when the results show them done")
+	cmd.Flags().DurationVar(&b.maxPause, "max-pause", time.Minute, "batch: the longest Retry-After to wait for; a longer one stops the batch, to be resumed later")
 	cmd.Flags().Float64Var(&b.rate, "rate", 0, "batch: starting pace in requests per second (0: learn it from the first 429)")
 	cmd.Flags().StringVar(&b.progress, "progress", "auto", "batch: progress on stderr: auto (a bar on a terminal), bar, lines or none")
 	addOutputFlag(cmd, &output)

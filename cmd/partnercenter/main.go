@@ -33,7 +33,11 @@ const (
 	exitInterrupted = 130
 )
 
+// programName is the command as it was run, for the commands it prints.
+var programName = "partnercenter"
+
 func main() {
+	programName = os.Args[0]
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
