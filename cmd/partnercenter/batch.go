@@ -260,4 +260,3 @@ func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res 
 func key(customer, subscription string) string {
 	return strings.ToLower(customer) + "/" + strings.ToLower(subscription)
 }
-

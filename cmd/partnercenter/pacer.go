@@ -37,7 +37,7 @@ type pacer struct {
 	admitted    []time.Time // answers other than 429 in the last second
 	now         func() time.Time
 
-	maxPause time.Duration                            // 0: no cap
+	maxPause time.Duration                           // 0: no cap
 	tooLong  func(wait time.Duration, header string) // called once, for the first Retry-After beyond maxPause
 	stopped  bool
 }
