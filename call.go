@@ -2,13 +2,10 @@ package partnercenter
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -51,7 +48,8 @@ func (ids callIDs) echoed(h http.Header) callIDs {
 // call runs one operation, as Azure's generated clients do: build the request (with the
 // generated builder, which follows openapi.yaml's paths and escaping), set the call's ids
 // before the pipeline (so that every retry carries the same MS-RequestId), send it through the
-// pipeline, check the status and decode the body, once, into v. It returns the ids as echoed.
+// pipeline, check the status and decode the body, once, into v by the contract gate's rules
+// (decode.go). It returns the ids as echoed.
 func (c *Client) call(ctx context.Context, operation string, ids callIDs, build func(server string) (*http.Request, error), v any) (callIDs, error) {
 	req, err := build(c.server)
 	if err != nil {
@@ -74,32 +72,6 @@ func (c *Client) call(ctx context.Context, operation string, ids callIDs, build 
 		return callIDs{}, newError(operation, resp, body, err)
 	}
 	return ids.echoed(resp.Header), nil
-}
-
-// decodeSuccess decodes a 2xx answer: the documented 200 with a JSON body (application/json,
-// text/json or a +json type, in any case, parameters ignored). encoding/json refuses trailing
-// bytes after the value; unknown fields are ignored.
-func decodeSuccess(resp *http.Response, body []byte, v any) error {
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d is not the documented 200", resp.StatusCode)
-	}
-	contentType := resp.Header.Get("Content-Type")
-	if !isJSONMediaType(contentType) {
-		return fmt.Errorf("no JSON body to decode (Content-Type %q)", contentType)
-	}
-	if len(body) == 0 {
-		return fmt.Errorf("no JSON body to decode (empty body)")
-	}
-	return json.Unmarshal(body, v)
-}
-
-func isJSONMediaType(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	mt = strings.ToLower(mt)
-	return mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")
 }
 
 const guidReason = "must be a GUID: 8-4-4-4-12 hex digits (not necessarily an RFC 4122 UUID)"

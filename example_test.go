@@ -26,8 +26,12 @@ func Example_vendoring() {
 		log.Fatal(err)
 	}
 	defer sb.Close()
+	cred, err := sb.Credential()
+	if err != nil {
+		log.Fatal(err)
+	}
 	for range 2 {
-		if err := activateAndListLinks(context.Background(), sb.Credential(), sb.ClientOptions(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e"); err != nil {
+		if err := activateAndListLinks(context.Background(), cred, sb.ClientOptions(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e"); err != nil {
 			log.Fatal(err)
 		}
 	}

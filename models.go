@@ -33,8 +33,9 @@ type ActivationLink struct {
 // Link is a hypermedia link. For the collection's self, next and previous links URI is
 // relative and without /v1; for an activation link it is the publisher's URL.
 type Link struct {
-	// URI is the link's address.
-	URI string `json:"uri"`
+	// URI is the link's address. It may be empty: the service omits null members, and
+	// Microsoft's SDKs make it nullable.
+	URI string `json:"uri,omitempty"`
 	// Method is the HTTP method to follow the link with, e.g. "GET".
 	Method string `json:"method"`
 	// Headers are the headers to send when following the link.

@@ -10,9 +10,9 @@ import (
 	"github.com/partnercenter-go/partnercenter/generated"
 )
 
-// jsonShape renders what encoding/json sees of t: field names and value kinds, recursively.
-// Pointers are looked through (optional or not, the JSON is the same shape), so only a field
-// added, removed, renamed or retyped in the spec changes it.
+// jsonShape renders what encoding/json and the client's decoder see of t: field names, value
+// kinds and whether a member is optional ("?", from omitempty: decode.go requires every other
+// member), recursively. Pointers are looked through.
 func jsonShape(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -22,12 +22,15 @@ func jsonShape(t reflect.Type) string {
 		var fields []string
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if !f.IsExported() || name == "-" {
 				continue
 			}
 			if name == "" {
 				name = f.Name
+			}
+			if strings.Contains(opts, "omitempty") {
+				name += "?"
 			}
 			fields = append(fields, name+":"+jsonShape(f.Type))
 		}
