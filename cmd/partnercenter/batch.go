@@ -142,6 +142,9 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 		return err
 	}
 	prog := newProgress(a.stderr, opts.progress, len(todo), p)
+	if opts.results == "" && isTerminal(a.stdout) {
+		w.before = prog.clearBar // results and the bar share the terminal
+	}
 	prog.start()
 	a.activateAll(ctx, client, todo, opts.concurrency, w, prog)
 	prog.stop()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -35,6 +36,8 @@ type app struct {
 	verbose                      bool
 	maxRetries                   int32         // 0: the client's default (3)
 	maxRetryDelay                time.Duration // 0: the client's default (60 s)
+
+	untrusted atomic.Pointer[untrustedCertificate] // the first certificate failure, for the error message
 }
 
 // newClient builds the client from the global flags and the environment's credentials.
@@ -95,7 +98,7 @@ func (a *app) httpClient() (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: failFastOnCertificates{t}}, nil
+	return &http.Client{Transport: failFastOnCertificates{next: t, seen: &a.untrusted}}, nil
 }
 
 func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.TokenCredential, error) {

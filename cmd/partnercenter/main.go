@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "Run 'partnercenter --help' for usage.")
 		return exitUsage
 	}
-	fmt.Fprintln(stderr, "partnercenter:", oneLine(describe(err)))
+	fmt.Fprintln(stderr, "partnercenter:", oneLine(a.describe(err)))
 	return exitFailed
 }
 
