@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
-	"github.com/partnercenter-go/partnercenter/sandbox"
+	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
 
 type batchOptions struct {
@@ -221,7 +221,7 @@ func (a *app) resumeHint(opts batchOptions) string {
 	if opts.results == "" {
 		return "the results went to stdout: save them to a file and run the command again with --resume FILE --results FILE"
 	}
-	args := []string{sandbox.ShellQuote(programName)}
+	args := []string{programName}
 	for i := 0; i < len(a.args); i++ {
 		arg := a.args[i]
 		switch {
@@ -231,10 +231,10 @@ func (a *app) resumeHint(opts batchOptions) string {
 			i++ // and its value
 			continue
 		}
-		args = append(args, sandbox.ShellQuote(arg))
+		args = append(args, arg)
 	}
-	args = append(args, "--resume", sandbox.ShellQuote(opts.results))
-	return "finish them with: " + strings.Join(args, " ")
+	args = append(args, "--resume", opts.results)
+	return "finish them with: " + shell.Join(args)
 }
 
 // activateRow activates one subscription; interrupted is true when Ctrl-C cut the call off.
