@@ -82,11 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // oneLine keeps a message to one "partnercenter:" prefix and one line: a multi-line message
 // (cobra's suggestions, a server's text) is joined with "; ".
 func oneLine(s string) string {
-	for strings.HasPrefix(s, "partnercenter: ") {
-		s = s[len("partnercenter: "):]
-	}
 	var parts []string
-	for _, line := range strings.Split(s, "\n") {
+	for _, line := range strings.Split(trimPrefix(s), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			parts = append(parts, line)
 		}
