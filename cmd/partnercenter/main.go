@@ -33,11 +33,15 @@ const (
 	exitInterrupted = 130
 )
 
-// programName is the command as it was run, for the commands it prints.
+// programName is the command as it was run, for the commands it prints (a resume hint must
+// run as pasted: ./bin/partnercenter stays so). Under `go run` it is a temporary build, gone
+// when the run ends: the hint then says partnercenter.
 var programName = "partnercenter"
 
 func main() {
-	programName = os.Args[0]
+	if !strings.Contains(os.Args[0], "go-build") {
+		programName = os.Args[0]
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
