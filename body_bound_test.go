@@ -79,18 +79,22 @@ func TestBodyPastTheBoundIsAnError(t *testing.T) {
 			})
 		}
 	}
-	// Control: under a bound it fits, the same answer is a success.
-	s := streamingServer(t, 200, size, false)
-	c, err := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL, MaxResponseBodyBytes: 4 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err := activate(c, context.Background()); err != nil || res.Status != "Success" {
-		t.Fatalf("control: %v, %v", res, err)
+	// Control: under a bound it fits, exactly or with room, the same answer is a success.
+	for _, bound := range []int64{size, 4 << 20} {
+		for _, withLength := range []bool{true, false} {
+			s := streamingServer(t, 200, size, withLength)
+			c, err := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL, MaxResponseBodyBytes: bound})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, err := activate(c, context.Background()); err != nil || res.Status != "Success" {
+				t.Fatalf("control, bound %d, Content-Length %v: %v, %v", bound, withLength, res, err)
+			}
+		}
 	}
 	// The default bound is DefaultMaxResponseBodyBytes: one byte more is refused.
-	s = streamingServer(t, 200, partnercenter.DefaultMaxResponseBodyBytes+1, true)
-	c, _ = partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL})
+	s := streamingServer(t, 200, partnercenter.DefaultMaxResponseBodyBytes+1, true)
+	c, _ := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL})
 	if _, err := activate(c, context.Background()); !errors.Is(err, partnercenter.ErrResponseTooLarge) {
 		t.Fatalf("default bound: got %v", err)
 	}
