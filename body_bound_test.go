@@ -145,3 +145,25 @@ func TestMemoryIsBoundedByTheBound(t *testing.T) {
 		t.Errorf("control: only %d MiB allocated reading 32 MiB without a bound in the way: the measure is blind", got>>20)
 	}
 }
+
+// The refresh-token credential reads a token answer through a bound of its own (1 MiB).
+func TestTokenAnswerPastTheBound(t *testing.T) {
+	for _, size := range []int{2 << 20, 1 << 10} {
+		s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			head := `{"access_token":"access-1","expires_in":3600,"padding":"`
+			io.WriteString(w, head+strings.Repeat("a", size-len(head)-2)+`"}`)
+		}))
+		cred, err := partnercenter.NewRefreshTokenCredential(tenantID, "app-id", "refresh-0", &partnercenter.RefreshTokenCredentialOptions{AuthorityHost: s.URL + "/", HTTPClient: s.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+		s.Close()
+		var ae *partnercenter.AuthenticationError
+		tooLarge := errors.As(err, &ae) && errors.Is(err, partnercenter.ErrResponseTooLarge)
+		if want := size > 1<<20; tooLarge != want { // the small answer is the control
+			t.Errorf("%d-byte answer: got %v, want too large = %v", size, err, want)
+		}
+	}
+}
