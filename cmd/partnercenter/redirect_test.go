@@ -101,6 +101,9 @@ func TestCommandRefusesRedirects(t *testing.T) {
 			if res.code == 0 || w.count() != 0 {
 				t.Fatalf("exit %d, the witness saw %d requests %q; stderr: %s", res.code, w.count(), w.bodies, res.stderr)
 			}
+			if !strings.Contains(res.stderr, "redirect to "+w.URL+" refused") {
+				t.Fatalf("stderr does not name where the redirect pointed: %s", res.stderr)
+			}
 			if strings.Contains(res.stderr, "secret-value") {
 				t.Fatalf("stderr leaks the secret: %s", res.stderr)
 			}
