@@ -31,6 +31,7 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.Faults.ResetAfterEffectRate, "reset-rate", 0, "share of attempts reset after their effect")
 	fs.DurationVar(&o.Faults.Latency, "latency", 0, "latency added to every API request")
 	fs.DurationVar(&o.IdempotencyWindow, "idempotency-window", 24*time.Hour, "how long a MS-RequestId is answered from the idempotency store, at least")
+	fs.BoolVar(&o.PlainJSON, "plain-json", false, "answer plain JSON: no byte-order mark and no charset, which the real service sends")
 	fs.IntVar(&o.IdempotencyRecords, "idempotency-records", 100_000, "how many newer request ids may push one out of the idempotency store sooner")
 }
 

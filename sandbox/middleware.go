@@ -99,7 +99,6 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("MS-RequestId", requestID)
 	w.Header().Set("MS-CorrelationId", correlationID)
-	w.Header().Set("MS-CV", correlationID[:8]+".0")
 
 	tenant, code, description := h.tokens.authenticate(r.Header.Get("Authorization"))
 	if tenant == "" {
@@ -124,7 +123,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case fault500:
 		h.stats.errors500.Add(1)
-		writeError(w, http.StatusInternalServerError, 800003, "An unexpected error occurred (injected by the sandbox).")
+		writeError(w, http.StatusInternalServerError, 800003, "Unexpected service error")
 		return
 	case fault503:
 		h.stats.errors503.Add(1)

@@ -55,6 +55,9 @@ type Options struct {
 	// IdempotencyRecords answers are held, so a long-running sandbox does not grow.
 	IdempotencyWindow  time.Duration
 	IdempotencyRecords int
+	// PlainJSON answers plain JSON: no UTF-8 byte-order mark and no charset parameter, which
+	// the real service sends (quirks.go). Off by default: the sandbox plays the service.
+	PlainJSON bool
 }
 
 // Sandbox is a running local Partner Center.
@@ -131,7 +134,7 @@ func New(opts Options) (*Sandbox, error) {
 	entra.HandleFunc("POST /{tenant}/oauth2/v2.0/token", toks.token)
 	entra.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", toks.openIDConfiguration)
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", handler)
+	mux.Handle("/v1/", newQuirks(handler, opts.PlainJSON))
 	mux.Handle("/", entra)
 	sb.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: discardLog}
 
