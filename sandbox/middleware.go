@@ -96,7 +96,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The echoed ids are the caller's only when they are GUIDs: anything else is refused
-	// below, and is not worth echoing (nor slicing: MS-CV is derived from the correlation id).
+	// below, and is not worth echoing.
 	requestID := r.Header.Get("MS-RequestId")
 	callerID := requestID != ""
 	echoedID := requestID

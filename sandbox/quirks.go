@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // The sandbox plays the real service, quirks included, so that the client, the command and
@@ -62,7 +63,7 @@ func (w *quirkyWriter) WriteHeader(status int) {
 	}
 	w.wroteHeader = true
 	h := w.Header()
-	if cv := w.req.Header.Get("MS-CV"); cv != "" {
+	if cv := w.req.Header.Get("MS-CV"); isCorrelationVector(cv) {
 		h.Set("MS-CV", cv)
 	} else {
 		h.Set("MS-CV", newCorrelationVector())
@@ -102,6 +103,28 @@ func (w *quirkyWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (flushes, deadlines).
 func (w *quirkyWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// isCorrelationVector accepts what is worth echoing: a base of base64 characters and
+// dot-separated numbers ("xqqtn+OEVE2ridoS.0"), at most 128 bytes. Anything else a caller sends
+// is replaced, not reflected.
+func isCorrelationVector(cv string) bool {
+	base, rest, ok := strings.Cut(cv, ".")
+	if !ok || len(cv) > 128 || len(base) < 8 || rest == "" {
+		return false
+	}
+	for i := 0; i < len(base); i++ {
+		c := base[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	for _, n := range strings.Split(rest, ".") {
+		if n == "" || strings.Trim(n, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // newCorrelationVector makes an MS-CV in the service's shape: 16 base64 characters of
 // random base, then ".0".

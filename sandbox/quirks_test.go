@@ -114,6 +114,12 @@ func TestMSCVIsEchoed(t *testing.T) {
 	if got := a.header.Get("MS-CV"); got != "xqqtn+OEVE2ridoS.0" {
 		t.Fatalf("MS-CV %q, want the caller's", got)
 	}
+	for _, odd := range []string{"x", "not a vector.0", "xqqtn+OEVE2ridoS.", "xqqtn+OEVE2ridoS.0." + strings.Repeat("1", 200)} {
+		a := rawCall(t, sb, "GET", "/v1/customers/"+customer+"/orders/"+order+"/activationlinks", tok, http.Header{"MS-CV": {odd}})
+		if got := a.header.Get("MS-CV"); got == odd || !msCVShape.MatchString(got) {
+			t.Errorf("MS-CV %q answered %q: want a fresh vector, not the caller's", odd, got)
+		}
+	}
 }
 
 // PlainJSON turns off the BOM and the charset; the headers stay.
