@@ -147,11 +147,9 @@ func (inMemoryBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
 			return nil, err
 		}
 		raw.Body = io.NopCloser(bytes.NewReader(b))
-		// GetBody hands out readers of the same copy, never azcore's reader: net/http calls it
-		// on a 307 or 308 while its write loop may still be sending the body (our Transport then
-		// refuses the redirect, but GetBody has run by then), and azcore's logging, with
-		// IncludeBody, puts azcore's reader back as the body after this policy. Seeking that
-		// reader from GetBody raced with the write (go test -race, TestNoErrorOrLogCarriesAPlantedToken).
+		// azcore's GetBody rewinds and returns its one shared reader. net/http calls GetBody
+		// on a 3xx (before CheckRedirect refuses it) while its write loop may still be
+		// sending the body: a data race on that reader. Each GetBody gets a reader of its own.
 		raw.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	return req.Next()
