@@ -123,8 +123,8 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 		return azcore.AccessToken{}, fmt.Errorf("partnercenter: refresh-token exchange: %w", err)
 	}
 	defer resp.Body.Close()
-	if location := resp.Header.Get("Location"); location != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, redirect: &redirectError{target: redirectTarget(req.URL, location)}}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, redirect: &redirectError{target: redirectTarget(req.URL, resp.Header.Get("Location"))}}
 	}
 	body, tooLarge, err := readBounded(resp.Body, resp.ContentLength, maxTokenResponseBytes)
 	if err != nil {
