@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -82,6 +84,44 @@ func TestBounded(t *testing.T) {
 	if got := Bounded("Bearer "+jwt, 1000); strings.Contains(got, jwt) {
 		t.Fatalf("Bounded did not redact: %q", got)
 	}
+}
+
+// Bounded masks only what it may print: a hostile description of megabytes printed to 1 KiB
+// costs a window's worth, not the whole text (String on 4 MiB of it allocates 110 MB and took
+// over a second, on every Error()). A token that straddles the cut is still masked, and the note counts every byte
+// left out. Control: String itself on the same text allocates more than the text.
+// (Allocation stands for the work: a count, not a timing.)
+func TestBoundedMasksOnlyWhatItPrints(t *testing.T) {
+	hostile := strings.Repeat("Bearer x ", (128<<10)/9)
+	// Compared with String in the same run: -race multiplies what the regexp allocates.
+	var got string
+	bounded := allocated(func() { got = Bounded(hostile, 1024) })
+	whole := allocated(func() { String(hostile) })
+	if whole < uint64(len(hostile)) {
+		t.Fatalf("control: String allocated only %d bytes: the measure is blind", whole)
+	}
+	if bounded*4 > whole {
+		t.Fatalf("Bounded allocated %d KiB on a %d KiB text, String %d KiB: not a window's worth", bounded>>10, len(hostile)>>10, whole>>10)
+	}
+	want := String(hostile[:64<<10]) // the same masks as on the whole text, up to the cut
+	cut := strings.LastIndex(got, "...(")
+	var more int
+	if _, err := fmt.Sscanf(got[cut:], "...(%d more bytes)", &more); err != nil || got[:cut] != want[:cut] || more < len(hostile)-cut {
+		t.Fatalf("Bounded differs from String cut by hand, or its note counts too few bytes: %q", got[max(0, len(got)-80):])
+	}
+	straddling := strings.Repeat("x", 1000) + " Bearer " + jwt + strings.Repeat(" y", 1<<20)
+	if got := Bounded(straddling, 1020); strings.Contains(got, jwt[:8]) || strings.Contains(got, "Bearer e") {
+		t.Fatalf("a token across the cut shows: %q", got[990:])
+	}
+}
+
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
 
 func TestPlaceholdersAndCredentials(t *testing.T) {
