@@ -117,8 +117,9 @@ func fieldOfJSONName(t reflect.Type, name string) string {
 
 // streamJSONAbove is the size past which eachJSONValue streams: below it, a map or slice of
 // json.RawMessage costs little (and fewer allocations than a json.Decoder); above it, a hostile
-// body of a million empty items must not become a million values at once.
-const streamJSONAbove = 64 << 10
+// body of a million empty items must not become a million values at once. (A variable only so
+// that FuzzRequiredMembersStreamedOrNot can compare both ways.)
+var streamJSONAbove = 64 << 10
 
 // eachJSONValue calls f with each member (key and value) of the JSON object raw, or each item
 // of the JSON array raw (key ""), as open says, until f returns false. It reports false when raw
