@@ -362,3 +362,25 @@ func TestProgressBarFitsTheTerminal(t *testing.T) {
 		t.Fatalf("control: on a 200-column terminal the bar is only %d columns", w)
 	}
 }
+
+// --results naming a file that is not a results file (here the batch's own CSV) is refused
+// with the line that shows it, before anything is activated or appended: the CSV stays as it
+// was. (The control, a results file of our own, is TestResultsFileAcrossRuns.)
+func TestResultsFileNotOursIsRefused(t *testing.T) {
+	seed, ids := sandbox.SeedWithSubscriptions(2)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed})
+	csvPath := batchCSV(t, ids)
+	before, _ := os.ReadFile(csvPath)
+	r := runCLI(t, withEndpoint(t, sb), "activate", "--file", csvPath, "--results", csvPath, "--progress", "none")
+	if r.code != 1 || !strings.Contains(r.stderr, "--results "+csvPath+": line 1 is not a result of partnercenter activate") {
+		t.Fatalf("%+v", r)
+	}
+	if after, _ := os.ReadFile(csvPath); !bytes.Equal(after, before) {
+		t.Fatalf("the CSV was changed:\n%s", after)
+	}
+	for _, id := range ids {
+		if n := sb.State.Activations(id); n != 0 {
+			t.Fatalf("%s activated %d times", id, n)
+		}
+	}
+}
