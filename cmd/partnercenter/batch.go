@@ -239,24 +239,23 @@ feed:
 }
 
 // resumeHint is the whole command that finishes a stopped batch: the command line as given,
-// without --force (it would redo the rows done), with --resume naming the results file.
+// without --force (it would redo the rows done), and with --resume naming the results file
+// unless the line has a --resume already. That one stays: the run reads both its --resume and
+// its --results file, and dropping it would redo every row the --resume file shows done.
 func (a *app) resumeHint(opts batchOptions) string {
 	if opts.results == "" {
 		return "the results went to stdout: save them to a file and run the command again with --resume FILE --results FILE"
 	}
 	args := []string{programName}
-	for i := 0; i < len(a.args); i++ {
-		arg := a.args[i]
-		switch {
-		case arg == "--force" || strings.HasPrefix(arg, "--force="), strings.HasPrefix(arg, "--resume="):
-			continue
-		case arg == "--resume":
-			i++ // and its value
+	for _, arg := range a.args {
+		if arg == "--force" || strings.HasPrefix(arg, "--force=") {
 			continue
 		}
 		args = append(args, arg)
 	}
-	args = append(args, "--resume", opts.results)
+	if opts.resume == "" {
+		args = append(args, "--resume", opts.results)
+	}
 	return "finish them with: " + shell.Join(args)
 }
 

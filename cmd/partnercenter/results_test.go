@@ -120,3 +120,26 @@ func FuzzPriorResults(f *testing.F) {
 		}
 	})
 }
+
+// The resume hint keeps the --resume the batch was given (the resumed run reads it and the
+// --results file), so that the rows it shows done are not sent again; the controls: without
+// one, the hint adds --resume naming the results file, and --force is dropped.
+func TestResumeHintKeepsTheResumeFile(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		opts batchOptions
+		want string
+	}{
+		{[]string{"activate", "--file", "s.csv", "--resume", "a.json", "--results", "b.json"}, batchOptions{resume: "a.json", results: "b.json"},
+			"activate --file s.csv --resume a.json --results b.json"},
+		{[]string{"activate", "--file", "s.csv", "--resume=a.json", "--results=b.json"}, batchOptions{resume: "a.json", results: "b.json"},
+			"activate --file s.csv --resume=a.json --results=b.json"},
+		{[]string{"activate", "--force", "--file", "s.csv", "--results", "b.json"}, batchOptions{results: "b.json"},
+			"activate --file s.csv --results b.json --resume b.json"},
+	} {
+		a := &app{args: tc.args}
+		if got := a.resumeHint(tc.opts); got != "finish them with: "+programName+" "+tc.want {
+			t.Errorf("%v: %q", tc.args, got)
+		}
+	}
+}
