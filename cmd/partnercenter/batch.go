@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -56,8 +57,8 @@ func (a *app) checkBatchOptions(opts batchOptions) error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
 		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
 	}
-	if opts.rate < 0 {
-		return usagef("--rate %v: not negative", opts.rate)
+	if opts.rate < 0 || math.IsNaN(opts.rate) || math.IsInf(opts.rate, 0) { // NaN passed "< 0" and ran unpaced
+		return usagef("--rate %v: a number of requests per second, not negative", opts.rate)
 	}
 	if opts.maxPause < time.Second {
 		return usagef("--max-pause %v: at least 1s", opts.maxPause)

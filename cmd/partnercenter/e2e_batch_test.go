@@ -231,6 +231,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"activate", "--file", csvPath, "--max-pause", "0s"},
 		{"activate", "--file", csvPath, "--progress", "fancy"},
 		{"activate", "--file", csvPath, "--rate", "-1"},
+		{"activate", "--file", csvPath, "--rate", "NaN"},
+		{"activate", "--file", csvPath, "--rate", "+Inf"},
 		{"activate", "--file", csvPath, "--customer", customer},
 		{"--endpoint", "http://partner.example", "links", "--customer", customer, "--order", order},
 	} {
