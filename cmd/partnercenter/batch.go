@@ -79,6 +79,11 @@ func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
 		if file.path == "" || (file.flag == "--results" && file.path == opts.resume) {
 			continue
 		}
+		// Only a regular results file holds earlier runs: reading --results /dev/stdout (a
+		// pipe) would wait forever for this run's own output, deaf to Ctrl-C.
+		if st, err := os.Stat(file.path); file.path == opts.results && err == nil && !st.Mode().IsRegular() {
+			continue
+		}
 		if err := prior.loadFile(file.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s %s: %w (is it the right file? a results file holds only the JSON lines this command writes)", file.flag, file.path, err)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -384,5 +385,24 @@ func TestResultsFileNotOursIsRefused(t *testing.T) {
 		if n := sb.State.Activations(id); n != 0 {
 			t.Fatalf("%s activated %d times", id, n)
 		}
+	}
+}
+
+// --results /dev/stdout into a pipe is written to, not read for earlier runs (that read
+// waited forever for the run's own output, deaf to Ctrl-C): the results arrive in the pipe.
+func TestResultsToAPipe(t *testing.T) {
+	seed, ids := sandbox.SeedWithSubscriptions(2)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "activate", "--file", batchCSV(t, ids), "--results", "/dev/stdout", "--progress", "none")
+	cmd.Env = withEndpoint(t, sb)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr // a pipe
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v (ctx: %v)\n%s", err, ctx.Err(), stderr.String())
+	}
+	if n := strings.Count(stdout.String(), `"status":"activated"`); n != len(ids) {
+		t.Fatalf("%d activated results in the pipe, want %d:\n%s", n, len(ids), stdout.String())
 	}
 }
