@@ -58,6 +58,9 @@ func (p *priorResults) load(r io.Reader) error {
 	br := bufio.NewReader(r)
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
+		if n == 1 { // a byte-order mark, left by an editor that saved the file
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
 		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			var res result
 			switch {

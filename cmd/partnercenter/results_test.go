@@ -71,8 +71,8 @@ func TestOpenResultsRepairsACutLine(t *testing.T) {
 }
 
 // A file that is not a results file (the batch's CSV named by mistake, another tool's JSON) is
-// refused with the line that shows it, before anything is appended to it; the control: lines
-// a crash cut off, at any length, are not a reason to refuse.
+// refused with the line that shows it, before anything is appended to it; the controls: a
+// file an editor saved (a byte-order mark, CRLF), and lines a crash cut off, at any length.
 func TestPriorResultsRefusesAFileNotOurs(t *testing.T) {
 	done := resultLine(t, result{Line: 2, Customer: c1, Subscription: s1, Status: "activated", Time: "t"})
 	for _, tc := range []struct{ input, line string }{
@@ -85,6 +85,9 @@ func TestPriorResultsRefusesAFileNotOurs(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), tc.line+" is not a result of partnercenter activate") {
 			t.Errorf("%q: got %v, want an error naming %s", tc.input, err, tc.line)
 		}
+	}
+	if p := newPriorResults(); p.load(strings.NewReader("\xef\xbb\xbf"+done+"\r\n")) != nil || len(p.done) != 1 {
+		t.Errorf("a results file an editor saved with a byte-order mark and CRLF: %v", p.done)
 	}
 	for _, cut := range []string{"{", `{"li`, `{"line":`, done[:len(done)/2], done[:len(done)-1]} {
 		p := newPriorResults()
