@@ -28,6 +28,9 @@ type result struct {
 	Time      string `json:"time"`
 }
 
+// resultStatuses are the statuses a result has: a JSON line with another one is not ours.
+var resultStatuses = map[string]bool{"activated": true, "already-active": true, "failed": true, "invalid": true, "duplicate": true}
+
 func (r result) done() bool { return r.Status == "activated" || r.Status == "already-active" }
 
 // reportKey identifies a report of a bad row: written once per batch file, not once per run.
@@ -63,14 +66,15 @@ func (p *priorResults) load(r io.Reader) error {
 		}
 		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
 			var res result
+			parseErr := json.Unmarshal(line, &res)
 			switch {
-			case json.Unmarshal(line, &res) == nil && res.Status != "":
+			case parseErr == nil && resultStatuses[res.Status]:
 				if res.done() {
 					p.done[key(res.Customer, res.Subscription)] = true
 				} else if res.Status == "invalid" || res.Status == "duplicate" {
 					p.reported[res.reportKey()] = true
 				}
-			case bytes.HasPrefix(trimmed, []byte(resultPrefix)) || strings.HasPrefix(resultPrefix, string(trimmed)):
+			case parseErr != nil && (bytes.HasPrefix(trimmed, []byte(resultPrefix)) || strings.HasPrefix(resultPrefix, string(trimmed))):
 				p.skipped = append(p.skipped, n)
 			default:
 				return fmt.Errorf("line %d is not a result of partnercenter activate: %s", n,

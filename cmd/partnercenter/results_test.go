@@ -79,6 +79,7 @@ func TestPriorResultsRefusesAFileNotOurs(t *testing.T) {
 		{"customer,subscription\n" + c1 + "," + s1 + "\n", "line 1"},
 		{done + "\n" + `{"a":1}` + "\n", "line 2"},
 		{done + "\n\n[1,2]\n", "line 3"},
+		{done + "\n" + `{"line":9,"status":"ok","time":"t"}` + "\n", "line 2"}, // another tool's JSON lines
 		{done + "\nnot json\n" + done + "\n", "line 2"},
 	} {
 		err := newPriorResults().load(strings.NewReader(tc.input))
