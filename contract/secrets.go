@@ -1,45 +1,169 @@
 package contract
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
-	"regexp"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-// SecretHit is a secret-like string found in a cassette.
-type SecretHit struct {
-	Line int
-	Kind string
+// The secret scan reads an interaction's structure, not its lines: every header value, form
+// field, query parameter and body member, each judged by internal/redact (the project's one
+// redaction). A header or field that carries credentials by its name (Authorization,
+// client_secret...) must hold a placeholder (empty, REDACTED, [REDACTED], Sanitized, ***,
+// <token>, the same after "Bearer "); any other value fails if it holds a JWT, a bearer token
+// or an OAuth2 field. Exchanges with a token endpoint are read with every member suspect but
+// the harmless ones (grant_type, token_type...). Findings name the field, never the value.
+
+const (
+	fixHeader = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
+	fixField  = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
+)
+
+// scanSecrets adds a violation to r for every credential in the interaction.
+func scanSecrets(r *reporter, in Interaction) {
+	token := redact.TokenEndpoint(in.URL)
+	scanURL(r, in.URL, token)
+	scanHeaders(r, "/request/header/", in.RequestHeader)
+	scanHeaders(r, "/response/header/", in.ResponseHeader)
+	for _, name := range sortedKeys(in.Form) {
+		for _, v := range in.Form[name] {
+			scanField(r, "/request/form/"+escapeToken(name), name, v, token)
+		}
+	}
+	scanBody(r, "/request/body", in.RequestBody, in.RequestHeader, token)
+	scanBody(r, "/response/body", in.ResponseBody, in.ResponseHeader, token)
 }
 
-func (h SecretHit) String() string { return fmt.Sprintf("line %d: %s", h.Line, h.Kind) }
-
-var secretPatterns = []struct {
-	kind string
-	re   *regexp.Regexp
-}{
-	{"bearer token", regexp.MustCompile(`(?i)bearer\s+[a-z0-9._~+/=-]{8,}`)},
-	{"JWT", regexp.MustCompile(`eyJ[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]{8,}\.[a-zA-Z0-9_-]*`)},
-	{"Authorization header", regexp.MustCompile(`(?i)^\s*authorization\s*:`)},
-	// Quotes may be escaped: a JSON body inside a YAML cassette reads \"client_secret\":\"...\".
-	{"OAuth2 secret field", regexp.MustCompile(`(?i)(client_secret|refresh_token|access_token|client_assertion)(\\?["'])?\s*[:=]\s*(\\?["'])?[^\s"'\\&,}]{6,}`)},
-	{"password field", regexp.MustCompile(`(?i)password(\\?["'])?\s*[:=]\s*(\\?["'])?[^\s"'\\&,}]{4,}`)},
+func secretFinding(r *reporter, pointer, kind, fix string) {
+	r.add(Violation, pointer, "holds a "+kind+": "+fix)
 }
 
-// ScanSecrets reports the lines of data that look like they hold a credential: bearer
-// tokens, JWTs, Authorization headers, OAuth2 secrets and refresh tokens, passwords. It never
-// returns the matched text, so that its report can be printed.
-func ScanSecrets(data []byte) []SecretHit {
-	var hits []SecretHit
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		for _, p := range secretPatterns {
-			if p.re.Match(sc.Bytes()) {
-				hits = append(hits, SecretHit{Line: n, Kind: p.kind})
+func scanURL(r *reporter, raw string, token bool) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if kind := redact.CredentialInText(raw); kind != "" {
+			secretFinding(r, "/request/url", kind, fixField)
+		}
+		return
+	}
+	if kind := redact.CredentialInText(u.EscapedPath()); kind != "" {
+		secretFinding(r, "/request/path", kind, fixField)
+	}
+	q, _ := url.ParseQuery(u.RawQuery)
+	for _, name := range sortedKeys(q) {
+		for _, v := range q[name] {
+			scanField(r, "/request/query/"+escapeToken(name), name, v, token)
+		}
+	}
+}
+
+func scanHeaders(r *reporter, prefix string, h http.Header) {
+	for _, name := range sortedKeys(h) {
+		for _, v := range h[name] {
+			var kind string
+			switch http.CanonicalHeaderKey(name) {
+			case "Www-Authenticate", "Proxy-Authenticate":
+				// Challenges are sensitive because they may echo a token, but their own
+				// auth-params (realm, error...) are not credentials.
+				kind = redact.CredentialInText(v)
+			default:
+				if redact.SensitiveHeader(name) {
+					kind = redact.Credential(v)
+				} else {
+					kind = redact.CredentialInText(v)
+				}
+			}
+			if kind != "" {
+				secretFinding(r, prefix+escapeToken(name), kind, fixHeader)
 			}
 		}
 	}
-	return hits
+}
+
+// scanField judges one named value: a form field, a query parameter or a JSON member.
+func scanField(r *reporter, pointer, name, v string, token bool) {
+	var kind string
+	if redact.SensitiveField(name) || token && redact.TokenExchangeField(name) {
+		kind = redact.Credential(v)
+	} else {
+		kind = redact.CredentialInText(v)
+	}
+	if kind != "" {
+		secretFinding(r, pointer, kind, fixField)
+	}
+}
+
+// scanBody reads a JSON or form body member by member and any other body as text. Bodies
+// without a credential word are skipped before any parsing (redact's prefilter): most are.
+func scanBody(r *reporter, pointer string, body []byte, h http.Header, token bool) {
+	if len(body) == 0 {
+		return
+	}
+	text := string(body)
+	if !token && !redact.MayHoldCredential(text) {
+		return
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if dec.Decode(&v) == nil {
+			scanJSON(r, pointer, "", v, token)
+			return
+		}
+	}
+	if form, err := url.ParseQuery(text); err == nil && (token || isForm(h)) {
+		for _, name := range sortedKeys(form) {
+			for _, v := range form[name] {
+				scanField(r, pointer+"/"+escapeToken(name), name, v, token)
+			}
+		}
+		return
+	}
+	if kind := redact.CredentialInText(text); kind != "" {
+		secretFinding(r, pointer, kind, fixField)
+	}
+}
+
+func isForm(h http.Header) bool {
+	ct := h.Get("Content-Type")
+	return len(ct) >= 33 && ct[:33] == "application/x-www-form-urlencoded"
+}
+
+func scanJSON(r *reporter, pointer, name string, v any, token bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			scanJSON(r, pointer+"/"+escapeToken(k), k, v[k], token)
+		}
+	case []any:
+		for i, e := range v {
+			scanJSON(r, pointer+"/"+strconv.Itoa(i), name, e, token)
+		}
+	case string:
+		if name == "" {
+			if kind := redact.CredentialInText(v); kind != "" {
+				secretFinding(r, pointer, kind, fixField)
+			}
+			return
+		}
+		scanField(r, pointer, name, v, token)
+	}
+}
+
+func escapeToken(s string) string { return pointerEscaper.Replace(s) }
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

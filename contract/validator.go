@@ -55,7 +55,7 @@ const (
 type Finding struct {
 	Severity    Severity
 	Cassette    string // file the exchange came from ("" for live traffic)
-	Interaction int    // index of the interaction in its cassette
+	Interaction int    // index of the interaction in its cassette; -1 for the whole file
 	OperationID string // "" when the request routes to no operation
 	Status      int
 	// Pointer locates the offending value: /request/path/customerId,
@@ -66,6 +66,9 @@ type Finding struct {
 }
 
 func (f Finding) String() string {
+	if f.Interaction < 0 {
+		return fmt.Sprintf("%s: %s: %s", f.Severity, f.Cassette, f.Reason)
+	}
 	op := f.OperationID
 	if op == "" {
 		op = "(no operation)"
@@ -77,6 +80,10 @@ func (f Finding) String() string {
 type Options struct {
 	// Strict makes undeclared fields violations instead of drift.
 	Strict bool
+	// Workers is the number of files Run judges at once; 0 means GOMAXPROCS.
+	Workers int
+	// Formats are the recording formats Run reads; nil means Formats().
+	Formats []Format
 }
 
 // Validator judges exchanges against one compiled spec. It is safe for concurrent use.
@@ -84,6 +91,8 @@ type Validator struct {
 	doc      *openapi3.T
 	router   routers.Router
 	strict   bool
+	workers  int
+	formats  []Format
 	declared sync.Map // *openapi3.Schema -> declaredSet, for the undeclared-fields walk
 }
 
@@ -104,7 +113,7 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: compile spec: %w", err)
 	}
-	return &Validator{doc: doc, router: router, strict: opts.Strict}, nil
+	return &Validator{doc: doc, router: router, strict: opts.Strict, workers: opts.Workers, formats: opts.Formats}, nil
 }
 
 // NewDefault compiles the spec embedded in generated/ (openapi.yaml as committed).
@@ -127,15 +136,22 @@ var noAuth = &openapi3filter.Options{
 
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
+	_, findings := v.judge(ex, cassette, index)
+	return findings
+}
+
+// judge is Validate that also returns the operation the exchange routed to ("" for none):
+// the engine records coverage from it instead of routing a second time.
+func (v *Validator) judge(ex Exchange, cassette string, index int) (string, []Finding) {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
 	reqInput, op := v.checkRequest(r, ex)
 	if op == nil {
-		return r.findings
+		return "", r.findings
 	}
 	status := ex.Status
 	if op.Responses.Status(status) == nil {
 		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
-		return r.findings
+		return op.OperationID, r.findings
 	}
 	respInput := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqInput,
@@ -148,7 +164,7 @@ func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding 
 		r.addErrors(err, "/response")
 	}
 	v.reportUndeclared(r, op, ex)
-	return r.findings
+	return op.OperationID, r.findings
 }
 
 // ValidateRequest judges a request alone, as a server does before it acts on it. It returns
@@ -191,7 +207,8 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 	}
 	route, pathParams, err := v.router.FindRoute(req)
 	if err != nil {
-		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
+		// The path is not printed: a path that routes nowhere may carry anything, secrets too.
+		reason := fmt.Sprintf("%s request: its path routes to no operation of the spec", ex.Method)
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
 			reason = fmt.Sprintf("the path has no %s operation", ex.Method)
 		}

@@ -183,6 +183,9 @@ func Credential(v string) string {
 // a URL, a header that carries no credential by its name): a JWT, a bearer token that is not
 // a placeholder, or an OAuth2 field with a value that is not one. "" when there is none.
 func CredentialInText(s string) string {
+	if !MayHoldCredential(s) {
+		return ""
+	}
 	if jwtInText.MatchString(s) {
 		return "JWT"
 	}
@@ -200,6 +203,9 @@ func CredentialInText(s string) string {
 			continue
 		}
 		low := strings.ToLower(whole)
+		if strings.HasPrefix(low, "bearer") && isAuthParam(value, s[m[1]:]) {
+			continue // a challenge (WWW-Authenticate: Bearer realm="..."), not a token
+		}
 		switch {
 		case strings.HasPrefix(low, "bearer"):
 			return "bearer token"
@@ -210,4 +216,86 @@ func CredentialInText(s string) string {
 		}
 	}
 	return ""
+}
+
+// credentialWords are what every match of tokenInText and jwtInText contains (lower case,
+// but for "eyJ", which is case-sensitive). Free text without any of them holds no credential
+// this package recognizes, which lets CredentialInText skip its regular expressions on most
+// headers and bodies: the contract gate scans every value of every recording.
+var credentialWords = []string{"bearer", "token", "secret", "assertion", "password", "sbx-"}
+
+// MayHoldCredential is false when s holds no credential this package recognizes, whatever
+// its syntax: no JWT prefix and no word of a credential field or scheme. It is cheap (no
+// regexp, no allocation), so scanners call it before parsing a body.
+func MayHoldCredential(s string) bool {
+	if strings.Contains(s, "eyJ") {
+		return true
+	}
+	for _, w := range credentialWords {
+		if containsFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains ignoring ASCII case, for a lower-case word, without
+// allocating a lower-case copy of s.
+func containsFold(s, word string) bool {
+	first := word[0]
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != first {
+			continue
+		}
+		j := 1
+		for ; j < len(word); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c |= 0x20
+			}
+			if c != word[j] {
+				break
+			}
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAuthParam reports whether the word after "Bearer " is the name of an auth-param of a
+// challenge (RFC 6750 section 3: Bearer realm="...", error="invalid_token"): a short lower-case
+// name and "=", with a quoted value next. A bearer token is long and mixed-case.
+func isAuthParam(value, after string) bool {
+	name, ok := strings.CutSuffix(value, "=")
+	if !ok || name == "" || len(name) > 30 || !strings.HasPrefix(after, `"`) {
+		return false
+	}
+	return strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") == ""
+}
+
+// TokenEndpoint reports whether a URL is an OAuth2 or OpenID endpoint of an authority (Entra
+// ID's /oauth2/ paths, the discovery document): its exchanges carry credentials in their
+// bodies, so recordings drop them and the gate reads every field of them as a credential.
+func TokenEndpoint(rawURL string) bool {
+	return containsFold(rawURL, "/oauth2/") || containsFold(rawURL, "/.well-known/openid-configuration")
+}
+
+// harmlessTokenFields are the members of an OAuth2 token request or response (RFC 6749
+// sections 4 and 5, Entra ID's additions) that never hold a credential.
+var harmlessTokenFields = map[string]bool{
+	"grant_type": true, "client_id": true, "scope": true, "redirect_uri": true, "resource": true,
+	"client_assertion_type": true, "requested_token_use": true, "client_info": true,
+	"token_type": true, "expires_in": true, "ext_expires_in": true, "expires_on": true, "not_before": true,
+	"refresh_token_expires_in": true, "foci": true, "error": true, "error_description": true,
+	"error_codes": true, "timestamp": true, "trace_id": true, "correlation_id": true, "error_uri": true,
+}
+
+// TokenExchangeField reports whether a form or JSON member of that name, in an exchange with a
+// token endpoint, may hold a credential: every member but those known to be harmless
+// (grant_type, client_id, scope, token_type, expires_in...), so that an authorization code,
+// a code_verifier or a field this package has never heard of fails closed.
+func TokenExchangeField(name string) bool {
+	return !harmlessTokenFields[strings.ToLower(strings.TrimSpace(name))]
 }

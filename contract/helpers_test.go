@@ -1,0 +1,44 @@
+package contract_test
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/gomega"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+)
+
+// ownCassette is one of the project's cassettes as go-vcr itself loads it: the replay and
+// mutant specs work on go-vcr's own types, independently of the gate's loader.
+type ownCassette struct {
+	path         string
+	interactions []*cassette.Interaction
+}
+
+func loadOwnCassettes() []ownCassette {
+	var out []ownCassette
+	err := filepath.WalkDir(ownCassettes, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		c, err := cassette.Load(strings.TrimSuffix(path, ".yaml"))
+		if err != nil {
+			return err
+		}
+		out = append(out, ownCassette{path, c.Interactions})
+		return nil
+	})
+	Expect(err).NotTo(HaveOccurred())
+	Expect(out).NotTo(BeEmpty())
+	return out
+}
+
+func exchangeOf(in *cassette.Interaction) contract.Exchange {
+	return contract.Exchange{
+		Method: in.Request.Method, URL: in.Request.URL, RequestHeader: in.Request.Headers, RequestBody: []byte(in.Request.Body),
+		Status: in.Response.Code, ResponseHeader: in.Response.Headers, ResponseBody: []byte(in.Response.Body),
+	}
+}
