@@ -122,7 +122,7 @@ func BenchmarkJudge10000Interactions(b *testing.B) {
 	v, _ := contract.NewDefault(contract.Options{})
 	for b.Loop() {
 		before := cpuTime()
-		r, err := v.JudgeDir(dir)
+		r, err := v.Check(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

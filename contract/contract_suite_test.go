@@ -1,7 +1,6 @@
 package contract_test
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -14,21 +13,28 @@ import (
 
 // The gate is configured by the environment, as `make contract` sets it:
 //
-//	CASSETTES  a directory of go-vcr v4 cassettes to judge instead of the project's own
+//	CASSETTES  a folder (or file) of go-vcr v4 cassettes to judge instead of the project's own
 //	STRICT=1   undeclared fields are violations, not drift
+//	FORMAT     text (default), json or github: how the gate prints (as the command's --format)
+//	REPORT     a file to write the JUnit report to (as the command's --report junit=FILE)
+//	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)
 //	MODE       replay (default), live or record (see live_test.go)
 type gateConfig struct {
 	dir     string
 	ownDir  bool // judging the project's own cassettes: replay and mutants run too
 	strict  bool
 	mode    string
+	format  string
+	report  string
+	root    string
 	options contract.Options
 }
 
 const ownCassettes = "testdata/cassettes"
 
 func loadConfig() gateConfig {
-	c := gateConfig{dir: os.Getenv("CASSETTES"), strict: os.Getenv("STRICT") == "1", mode: strings.ToLower(os.Getenv("MODE"))}
+	c := gateConfig{dir: os.Getenv("CASSETTES"), strict: os.Getenv("STRICT") == "1", mode: strings.ToLower(os.Getenv("MODE")),
+		format: os.Getenv("FORMAT"), report: os.Getenv("REPORT"), root: os.Getenv("GATE_ROOT")}
 	if c.dir == "" {
 		c.dir, c.ownDir = ownCassettes, true
 	}
@@ -41,18 +47,15 @@ func loadConfig() gateConfig {
 
 var cfg = loadConfig()
 
+// suiteRan makes `go test -count=N` tolerable: Ginkgo runs a suite once per process and
+// refuses a second RunSpecs, so the repetitions after the first are skipped, saying so.
+var suiteRan bool
+
 func TestContract(t *testing.T) {
+	if suiteRan {
+		t.Skip("Ginkgo runs a suite once per process: this -count repetition is skipped (the first one ran it)")
+	}
+	suiteRan = true
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Contract gate")
 }
-
-// coverage accumulates over the replay specs and is printed at the end of the suite.
-var coverage *contract.Coverage
-
-var _ = ReportAfterSuite("coverage", func(r Report) {
-	if coverage == nil || cfg.mode != "replay" {
-		return
-	}
-	fmt.Printf("\nContract coverage of %s (strict=%v):\n", cfg.dir, cfg.strict)
-	coverage.Write(os.Stdout)
-})

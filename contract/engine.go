@@ -42,8 +42,8 @@ type InteractionVerdict struct {
 	// Ignored says why the interaction was not judged against the spec ("" when it was): it is
 	// not a Partner Center API call (another host, or a path not under /v1/). Its secrets are
 	// scanned all the same.
-	Ignored  string
-	Findings []Finding
+	Ignored   string
+	Findings  []Finding
 	mediaType string
 }
 

@@ -61,7 +61,7 @@ func (cassetteFormat) Load(r io.Reader) ([]Interaction, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("is empty: not a go-vcr cassette")
 		}
-		return nil, fmt.Errorf("is not valid YAML: %s", yamlReason(err))
+		return nil, errors.New(yamlReason(err))
 	}
 	if f.Interactions == nil {
 		return nil, errors.New("is not a go-vcr cassette: it has no interactions list")
@@ -106,14 +106,14 @@ func (cassetteFormat) Load(r io.Reader) ([]Interaction, error) {
 func yamlReason(err error) string {
 	var le *yaml.LoadError
 	if !errors.As(err, &le) {
-		return "unreadable"
+		return "is not valid YAML"
 	}
-	msg := le.Message
+	what, msg := "is not valid YAML", le.Message
 	if string(le.Stage) == "constructor" || len(msg) > 120 {
-		msg = "a value has the wrong type for a go-vcr cassette"
+		what, msg = "is not a valid go-vcr cassette", "a value has the wrong type"
 	}
 	if le.Mark.Line > 0 {
-		return fmt.Sprintf("line %d: %s", le.Mark.Line, msg)
+		return fmt.Sprintf("%s: line %d: %s", what, le.Mark.Line, msg)
 	}
-	return msg
+	return what + ": " + msg
 }
