@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -35,6 +36,7 @@ var _ = Describe("The gate", Label("gate"), func() {
 			Expect(err).NotTo(HaveOccurred())
 			reporters = append(reporters, junit)
 		}
+		fmt.Println() // Ginkgo's progress dots end without a newline
 		_, err = validator.Print(GinkgoT().Context(), []string{cfg.dir}, contract.Reporters(reporters...))
 		Expect(err).NotTo(HaveOccurred(), "the gate fails: see the findings above")
 	})

@@ -138,7 +138,7 @@ func TestContractValidateOutputs(t *testing.T) {
 			Suites []struct {
 				Tests    int `xml:"tests,attr"`
 				Failures int `xml:"failures,attr"`
-				Props                    []struct {
+				Props    []struct {
 					Name string `xml:"name,attr"`
 				} `xml:"properties>property"`
 				Cases []struct {
