@@ -215,12 +215,15 @@ func (v *Validator) judgeFile(it fileItem) (fv *FileVerdict) {
 	}
 	fv.Interactions = make([]InteractionVerdict, len(interactions))
 	for i, in := range interactions {
-		fv.Interactions[i] = v.judgeInteraction(it.path, i, in)
+		fv.Interactions[i] = v.JudgeInteraction(it.path, i, in)
 	}
 	return fv
 }
 
-func (v *Validator) judgeInteraction(path string, i int, in Interaction) InteractionVerdict {
+// JudgeInteraction is the engine's full check of one recorded interaction: it is ignored when it
+// is not a Partner Center API call, judged against the spec otherwise, and scanned for secrets
+// either way. path and i label the findings.
+func (v *Validator) JudgeInteraction(path string, i int, in Interaction) InteractionVerdict {
 	iv := InteractionVerdict{Index: i, Method: in.Method, Status: in.Status}
 	if in.Problem != "" {
 		// Judged, and failed: it is a verdict, not traffic to ignore.

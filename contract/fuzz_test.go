@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnercenter-go/partnercenter/contract"
 	probes "github.com/partnercenter-go/partnercenter/internal/gateprobes"
@@ -44,7 +45,17 @@ func FuzzLoadAndJudge(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		report, _ := v.Check(path)
+		done := make(chan *contract.Report, 1)
+		go func() {
+			report, _ := v.Check(path)
+			done <- report
+		}()
+		var report *contract.Report
+		select {
+		case report = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the gate hangs on this input (%d bytes)", len(data))
+		}
 		if report == nil {
 			t.Fatal("no report for an existing file")
 		}

@@ -113,6 +113,10 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: compile spec: %w", err)
 	}
+	// Validating the spec with the gate's compiler installs its pattern matchers in
+	// kin-openapi's process-wide cache (see compilePattern); a spec that fails validation is
+	// lint-spec's business, the gate judges against it all the same.
+	_ = routed.Validate(context.Background(), openapi3.SetRegexCompiler(compilePattern), openapi3.DisableExamplesValidation())
 	return &Validator{doc: doc, router: router, strict: opts.Strict, workers: opts.Workers, formats: opts.Formats}, nil
 }
 
@@ -132,6 +136,7 @@ var noAuth = &openapi3filter.Options{
 	// Recordings have their Authorization removed; the gate judges shapes, not credentials.
 	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 	MultiError:         true,
+	RegexCompiler:      compilePattern,
 }
 
 // Validate judges one exchange; cassette and index only label the findings.
