@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"testing"
 
 	. "github.com/onsi/gomega"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -19,6 +20,21 @@ type ownCassette struct {
 }
 
 func loadOwnCassettes() []ownCassette {
+	out, err := readOwnCassettes()
+	Expect(err).NotTo(HaveOccurred())
+	Expect(out).NotTo(BeEmpty())
+	return out
+}
+
+func loadOwnCassettesB(b *testing.B) []ownCassette {
+	out, err := readOwnCassettes()
+	if err != nil || len(out) == 0 {
+		b.Fatalf("the project's cassettes: %v", err)
+	}
+	return out
+}
+
+func readOwnCassettes() ([]ownCassette, error) {
 	var out []ownCassette
 	err := filepath.WalkDir(ownCassettes, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
@@ -31,9 +47,7 @@ func loadOwnCassettes() []ownCassette {
 		out = append(out, ownCassette{path, c.Interactions})
 		return nil
 	})
-	Expect(err).NotTo(HaveOccurred())
-	Expect(out).NotTo(BeEmpty())
-	return out
+	return out, err
 }
 
 func exchangeOf(in *cassette.Interaction) contract.Exchange {

@@ -228,36 +228,54 @@ var credentialWords = []string{"bearer", "token", "secret", "assertion", "passwo
 // its syntax: no JWT prefix and no word of a credential field or scheme. It is cheap (no
 // regexp, no allocation), so scanners call it before parsing a body.
 func MayHoldCredential(s string) bool {
-	if strings.Contains(s, "eyJ") {
-		return true
-	}
-	for _, w := range credentialWords {
-		if containsFold(s, w) {
+	// One pass over s: only at a byte that starts a word (any case) are the words compared.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 'e' && strings.HasPrefix(s[i:], "eyJ") {
 			return true
+		}
+		if !wordStart[c] {
+			continue
+		}
+		for _, w := range credentialWords {
+			if len(s)-i >= len(w) && c|0x20 == w[0] && equalFoldLower(s[i:i+len(w)], w) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
+// wordStart marks the first bytes of credentialWords, both cases.
+var wordStart = func() (t [256]bool) {
+	for _, w := range credentialWords {
+		t[w[0]] = true
+		if 'a' <= w[0] && w[0] <= 'z' {
+			t[w[0]-'a'+'A'] = true
+		}
+	}
+	return t
+}()
+
+// equalFoldLower reports whether s equals the lower-case word w, ignoring ASCII case.
+func equalFoldLower(s, w string) bool {
+	for j := 0; j < len(w); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c |= 0x20
+		}
+		if c != w[j] {
+			return false
+		}
+	}
+	return true
+}
+
 // containsFold is strings.Contains ignoring ASCII case, for a lower-case word, without
 // allocating a lower-case copy of s.
 func containsFold(s, word string) bool {
-	first := word[0]
 	for i := 0; i+len(word) <= len(s); i++ {
-		if s[i]|0x20 != first {
-			continue
-		}
-		j := 1
-		for ; j < len(word); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c |= 0x20
-			}
-			if c != word[j] {
-				break
-			}
-		}
-		if j == len(word) {
+		if s[i]|0x20 == word[0] && equalFoldLower(s[i:i+len(word)], word) {
 			return true
 		}
 	}
