@@ -25,6 +25,9 @@ func call[T any](ctx context.Context, operation string, send func(context.Contex
 		}
 		return nil, fmt.Errorf("partnercenter: %s: %w", operation, err)
 	}
+	if ex.err != nil {
+		return nil, newError(operation, ex.resp, ex.body, ex.err)
+	}
 	if ex.resp.StatusCode < 200 || ex.resp.StatusCode > 299 {
 		return nil, newError(operation, ex.resp, ex.body, nil)
 	}

@@ -65,18 +65,11 @@ func scanURL(r *reporter, raw string, token bool) {
 func scanHeaders(r *reporter, prefix string, h http.Header) {
 	for _, name := range sortedKeys(h) {
 		for _, v := range h[name] {
-			var kind string
-			switch http.CanonicalHeaderKey(name) {
-			case "Www-Authenticate", "Proxy-Authenticate":
-				// Challenges are sensitive because they may echo a token, but their own
-				// auth-params (realm, error...) are not credentials.
-				kind = redact.CredentialInText(v)
-			default:
-				if redact.SensitiveHeader(name) {
-					kind = redact.Credential(v)
-				} else {
-					kind = redact.CredentialInText(v)
-				}
+			// A header that carries or may echo a credential (WWW-Authenticate included)
+			// must hold a placeholder; any other may not hold a credential in its text.
+			kind := redact.CredentialInText(v)
+			if redact.SensitiveHeader(name) {
+				kind = redact.Credential(v)
 			}
 			if kind != "" {
 				secretFinding(r, prefix+escapeToken(name), kind, fixHeader)

@@ -26,9 +26,14 @@ var tokenInText = regexp.MustCompile(`(?i)` +
 // String masks every credential inside s. It is safe on any input and never grows s by more
 // than the masks it inserts.
 func String(s string) string {
-	if s == "" {
+	if !mayHoldCredential(s) {
 		return s
 	}
+	return mask(s)
+}
+
+// mask is String without the cue check.
+func mask(s string) string {
 	return tokenInText.ReplaceAllStringFunc(s, func(m string) string {
 		sub := tokenInText.FindStringSubmatch(m)
 		for _, keep := range sub[1:] {
@@ -38,6 +43,25 @@ func String(s string) string {
 		}
 		return Mask
 	})
+}
+
+// credentialCues are what every match of tokenInText contains, in lower case: String runs the
+// regular expression only on text that holds one, so that masking every header of every
+// response costs next to nothing. Keep them in step with tokenInText.
+var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-"}
+
+// mayHoldCredential reports whether s contains a credential cue, ignoring ASCII case, without
+// allocating.
+func mayHoldCredential(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20 // ASCII lower case (other bytes match no cue's first letter)
+		for _, cue := range credentialCues {
+			if c == cue[0] && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
@@ -203,59 +227,22 @@ func CredentialInText(s string) string {
 			continue
 		}
 		low := strings.ToLower(whole)
-		if strings.HasPrefix(low, "bearer") && isAuthParam(value, s[m[1]:]) {
-			continue // a challenge (WWW-Authenticate: Bearer realm="..."), not a token
-		}
 		switch {
 		case strings.HasPrefix(low, "bearer"):
 			return "bearer token"
 		case strings.HasPrefix(low, "sbx-"):
 			return "sandbox token"
 		case len(value) >= 4:
-			return "OAuth2 field"
+			return "OAuth2 secret field"
 		}
 	}
 	return ""
 }
 
-// credentialWords are what every match of tokenInText and jwtInText contains (lower case,
-// but for "eyJ", which is case-sensitive). Free text without any of them holds no credential
-// this package recognizes, which lets CredentialInText skip its regular expressions on most
-// headers and bodies: the contract gate scans every value of every recording.
-var credentialWords = []string{"bearer", "token", "secret", "assertion", "password", "sbx-"}
-
 // MayHoldCredential is false when s holds no credential this package recognizes, whatever
-// its syntax: no JWT prefix and no word of a credential field or scheme. It is cheap (no
-// regexp, no allocation), so scanners call it before parsing a body.
-func MayHoldCredential(s string) bool {
-	// One pass over s: only at a byte that starts a word (any case) are the words compared.
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == 'e' && strings.HasPrefix(s[i:], "eyJ") {
-			return true
-		}
-		if !wordStart[c] {
-			continue
-		}
-		for _, w := range credentialWords {
-			if len(s)-i >= len(w) && c|0x20 == w[0] && equalFoldLower(s[i:i+len(w)], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// wordStart marks the first bytes of credentialWords, both cases.
-var wordStart = func() (t [256]bool) {
-	for _, w := range credentialWords {
-		t[w[0]] = true
-		if 'a' <= w[0] && w[0] <= 'z' {
-			t[w[0]-'a'+'A'] = true
-		}
-	}
-	return t
-}()
+// its syntax (no credential cue): it is cheap (no regexp, no allocation), so scanners call it
+// before parsing a body.
+func MayHoldCredential(s string) bool { return mayHoldCredential(s) }
 
 // equalFoldLower reports whether s equals the lower-case word w, ignoring ASCII case.
 func equalFoldLower(s, w string) bool {
@@ -280,17 +267,6 @@ func containsFold(s, word string) bool {
 		}
 	}
 	return false
-}
-
-// isAuthParam reports whether the word after "Bearer " is the name of an auth-param of a
-// challenge (RFC 6750 section 3: Bearer realm="...", error="invalid_token"): a short lower-case
-// name and "=", with a quoted value next. A bearer token is long and mixed-case.
-func isAuthParam(value, after string) bool {
-	name, ok := strings.CutSuffix(value, "=")
-	if !ok || name == "" || len(name) > 30 || !strings.HasPrefix(after, `"`) {
-		return false
-	}
-	return strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") == ""
 }
 
 // TokenEndpoint reports whether a URL is an OAuth2 or OpenID endpoint of an authority (Entra
