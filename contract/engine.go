@@ -234,13 +234,15 @@ func (v *Validator) JudgeInteraction(path string, i int, in Interaction) Interac
 	if err == nil {
 		iv.Host = u.Hostname()
 		iv.Ignored = ignoredBecause(u)
+	} else {
+		u = nil
 	}
 	if iv.Judged() {
 		iv.OperationID, iv.Findings = v.judge(in.Exchange, path, i)
 		iv.mediaType = in.ResponseHeader.Get("Content-Type")
 	}
 	r := &reporter{base: Finding{Cassette: path, Interaction: i, Status: in.Status, OperationID: iv.OperationID}}
-	scanSecrets(r, in)
+	scanSecrets(r, in, u)
 	iv.Findings = append(iv.Findings, r.findings...)
 	return iv
 }

@@ -24,10 +24,11 @@ const (
 	fixField  = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
 )
 
-// scanSecrets adds a violation to r for every credential in the interaction.
-func scanSecrets(r *reporter, in Interaction) {
+// scanSecrets adds a violation to r for every credential in the interaction; u is its URL as
+// parsed once by the caller (nil when it does not parse).
+func scanSecrets(r *reporter, in Interaction, u *url.URL) {
 	token := redact.TokenEndpoint(in.URL)
-	scanURL(r, in.URL, token)
+	scanURL(r, in.URL, u, token)
 	scanHeaders(r, "/request/header/", in.RequestHeader)
 	scanHeaders(r, "/response/header/", in.ResponseHeader)
 	for _, name := range sortedKeys(in.Form) {
@@ -43,9 +44,8 @@ func secretFinding(r *reporter, pointer, kind, fix string) {
 	r.add(Violation, pointer, "holds a "+kind+": "+fix)
 }
 
-func scanURL(r *reporter, raw string, token bool) {
-	u, err := url.Parse(raw)
-	if err != nil {
+func scanURL(r *reporter, raw string, u *url.URL, token bool) {
+	if u == nil {
 		if kind := redact.CredentialInText(raw); kind != "" {
 			secretFinding(r, "/request/url", kind, fixField)
 		}
@@ -53,6 +53,9 @@ func scanURL(r *reporter, raw string, token bool) {
 	}
 	if kind := redact.CredentialInText(u.EscapedPath()); kind != "" {
 		secretFinding(r, "/request/path", kind, fixField)
+	}
+	if u.RawQuery == "" {
+		return
 	}
 	q, _ := url.ParseQuery(u.RawQuery)
 	for _, name := range sortedKeys(q) {
@@ -63,6 +66,9 @@ func scanURL(r *reporter, raw string, token bool) {
 }
 
 func scanHeaders(r *reporter, prefix string, h http.Header) {
+	if !headersMayHoldCredential(h) {
+		return
+	}
 	for _, name := range sortedKeys(h) {
 		for _, v := range h[name] {
 			// A header that carries or may echo a credential (WWW-Authenticate included)
@@ -76,6 +82,20 @@ func scanHeaders(r *reporter, prefix string, h http.Header) {
 			}
 		}
 	}
+}
+
+// headersMayHoldCredential is the cheap first pass over a header map (no sorting, no
+// allocation): most recorded headers carry nothing a credential could hide in.
+func headersMayHoldCredential(h http.Header) bool {
+	for name, values := range h {
+		sensitive := redact.SensitiveHeader(name)
+		for _, v := range values {
+			if sensitive && v != "" || redact.MayHoldCredential(v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scanField judges one named value: a form field, a query parameter or a JSON member.

@@ -108,6 +108,9 @@ var sensitiveHeaders = map[string]bool{
 // SensitiveHeader reports whether a header of that name (any case) carries or may echo a
 // credential: its value is never printed or stored.
 func SensitiveHeader(name string) bool {
+	if v, ok := sensitiveHeaders[name]; ok {
+		return v // already canonical: no allocation, the common case of every header scanned
+	}
 	return sensitiveHeaders[canonicalHeader(name)]
 }
 
