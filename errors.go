@@ -141,7 +141,9 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 		}
 		e.err = &redirectError{target: redirectTarget(base, location)}
 	}
-	if e.err != nil || !strings.Contains(e.ContentType, "json") {
+	// A 2xx that did not decode may still carry an error body (a 200 with
+	// {"code":800041,...}): its code and description are kept too.
+	if !isJSONMediaType(resp.Header.Get("Content-Type")) {
 		return e
 	}
 	var eb errorBody

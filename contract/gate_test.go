@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,11 @@ var _ = Describe("The project's cassettes", func() {
 		validator, err := contract.NewDefault(cfg.options)
 		Expect(err).NotTo(HaveOccurred())
 		for _, c := range loadOwnCassettes() {
+			if isPublished(c.path) {
+				// Published material carries what the generated client alone cannot decode (a
+				// BOM, empty error bodies): published_test.go replays it through partnercenter.Client.
+				continue
+			}
 			replayCassette(validator, c)
 		}
 	})
@@ -142,4 +148,10 @@ func firstNonNil(vs ...any) any {
 func isNilPointer(v any) bool {
 	b, _ := json.Marshal(v)
 	return string(b) == "null"
+}
+
+// isPublished: the cassette is under published/, built from Microsoft's and its users'
+// published material.
+func isPublished(path string) bool {
+	return strings.Contains(filepath.ToSlash(path), "/published/")
 }

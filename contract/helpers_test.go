@@ -34,9 +34,11 @@ func loadOwnCassettesB(b *testing.B) []ownCassette {
 	return out
 }
 
-func readOwnCassettes() ([]ownCassette, error) {
+func readOwnCassettes() ([]ownCassette, error) { return readCassettesUnder(ownCassettes) }
+
+func readCassettesUnder(dir string) ([]ownCassette, error) {
 	var out []ownCassette
-	err := filepath.WalkDir(ownCassettes, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
 			return err
 		}
