@@ -109,11 +109,20 @@ func BenchmarkGateVsKinOpenAPI(b *testing.B) {
 		RequestHeader: http.Header{"Accept": {"application/json"}, "Ms-Requestid": {"655890ba-4d2b-4d09-a95f-4ea1348686a5"}},
 		Status:        200, ResponseHeader: http.Header{"Content-Type": {"application/json"}}, ResponseBody: []byte(benchBody),
 	}}
-	valid := ownInteractions(b)
-	for i, in := range append([]contract.Interaction{one}, valid...) {
-		if fs := v.JudgeInteraction("bench", i, in).Findings; len(fs) != 0 || h.check(in.Exchange) != nil {
-			b.Fatalf("interaction %d must conform for both: %v / %v", i, fs, h.check(in.Exchange))
+	if fs := v.JudgeInteraction("bench", 0, one).Findings; len(fs) != 0 || h.check(one.Exchange) != nil {
+		b.Fatalf("the benchmark interaction must conform for both: %v / %v", fs, h.check(one.Exchange))
+	}
+	// The valid set: the project's interactions that both accept. Published material with a
+	// byte-order mark or an empty error body is left out: kin-openapi by hand refuses it
+	// where the gate reports drift, so there is nothing alike to compare.
+	var valid []contract.Interaction
+	for i, in := range ownInteractions(b) {
+		if len(v.JudgeInteraction("bench", i, in).Findings) == 0 && h.check(in.Exchange) == nil {
+			valid = append(valid, in)
 		}
+	}
+	if len(valid) < 20 {
+		b.Fatalf("only %d interactions conform for both", len(valid))
 	}
 	var mutants []contract.Interaction
 	for _, c := range loadOwnCassettesB(b) {

@@ -238,7 +238,7 @@ func (v *Validator) JudgeInteraction(path string, i int, in Interaction) Interac
 		u = nil
 	}
 	if iv.Judged() {
-		iv.OperationID, iv.Findings = v.judge(in.Exchange, path, i)
+		iv.OperationID, iv.Findings = v.judge(in.Exchange, u, path, i)
 		iv.mediaType = in.ResponseHeader.Get("Content-Type")
 	}
 	r := &reporter{base: Finding{Cassette: path, Interaction: i, Status: in.Status, OperationID: iv.OperationID}}

@@ -140,17 +140,18 @@ var noAuth = &openapi3filter.Options{
 
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
-	_, findings := v.judge(ex, cassette, index)
+	_, findings := v.judge(ex, nil, cassette, index)
 	return findings
 }
 
 // judge is Validate that also returns the operation the exchange routed to ("" for none):
 // the engine records coverage from it instead of routing a second time.
-func (v *Validator) judge(ex Exchange, cassette string, index int) (string, []Finding) {
+// u is ex.URL already parsed by the caller, or nil: each URL is parsed once.
+func (v *Validator) judge(ex Exchange, u *url.URL, cassette string, index int) (string, []Finding) {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
 	ex.RequestHeader = canonicalHeader(ex.RequestHeader)
 	ex.ResponseHeader = canonicalHeader(ex.ResponseHeader)
-	reqInput, op := v.checkRequest(r, ex)
+	reqInput, op := v.checkRequest(r, ex, u)
 	if op == nil {
 		return "", r.findings
 	}
@@ -241,7 +242,7 @@ func (v *Validator) driftSeverity() Severity {
 // the operation the request routes to ("" for none) and the request's findings.
 func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, body []byte) (operationID string, findings []Finding) {
 	r := &reporter{}
-	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: canonicalHeader(header), RequestBody: body})
+	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: canonicalHeader(header), RequestBody: body}, nil)
 	if op != nil {
 		operationID = op.OperationID
 	}
@@ -250,12 +251,16 @@ func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, b
 
 // checkRequest routes the exchange's request and validates it; op is nil when it routes to
 // no operation. ex.RequestHeader must have canonical keys.
-func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
-	u, err := url.Parse(ex.URL)
-	if err != nil {
-		r.add(Violation, "/request/url", "is not a URL")
-		return nil, nil
+func (v *Validator) checkRequest(r *reporter, ex Exchange, parsed *url.URL) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
+	if parsed == nil {
+		var err error
+		if parsed, err = url.Parse(ex.URL); err != nil {
+			r.add(Violation, "/request/url", "is not a URL")
+			return nil, nil
+		}
 	}
+	u := new(url.URL)
+	*u = *parsed // the caller's stays as recorded
 	// Route on the path alone, whatever the scheme and host.
 	u.Scheme, u.Host = "http", "gate.invalid"
 	if !validMethod(ex.Method) {

@@ -55,14 +55,25 @@ var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "
 func mayHoldCredential(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20 // ASCII lower case (other bytes match no cue's first letter)
+		if !cueStart[c] {
+			continue // most bytes: one table lookup
+		}
 		for _, cue := range credentialCues {
-			if c == cue[0] && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+			if c == cue[0] && len(s)-i >= len(cue) && equalFoldLower(s[i:i+len(cue)], cue) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// cueStart marks the first letters of credentialCues.
+var cueStart = func() (t [256]bool) {
+	for _, cue := range credentialCues {
+		t[cue[0]] = true
+	}
+	return t
+}()
 
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
 // was cut. Every string an error prints goes through it: a hostile server must not be able to
