@@ -237,12 +237,13 @@ func (v *Validator) JudgeInteraction(path string, i int, in Interaction) Interac
 	} else {
 		u = nil
 	}
+	var response *Body
 	if iv.Judged() {
-		iv.OperationID, iv.Findings = v.judge(in.Exchange, u, path, i)
+		iv.OperationID, iv.Findings, response = v.judge(in.Exchange, u, path, i)
 		iv.mediaType = in.ResponseHeader.Get("Content-Type")
 	}
 	r := &reporter{base: Finding{Cassette: path, Interaction: i, Status: in.Status, OperationID: iv.OperationID}}
-	scanSecrets(r, in, u)
+	scanSecrets(r, in, u, response)
 	iv.Findings = append(iv.Findings, r.findings...)
 	return iv
 }

@@ -25,8 +25,9 @@ const (
 )
 
 // scanSecrets adds a violation to r for every credential in the interaction; u is its URL as
-// parsed once by the caller (nil when it does not parse).
-func scanSecrets(r *reporter, in Interaction, u *url.URL) {
+// parsed once by the caller (nil when it does not parse), response its response body as the
+// validator decoded it (nil when it did not).
+func scanSecrets(r *reporter, in Interaction, u *url.URL, response *Body) {
 	token := redact.TokenEndpoint(in.URL)
 	scanURL(r, in.URL, u, token)
 	scanHeaders(r, "/request/header/", in.RequestHeader)
@@ -36,8 +37,8 @@ func scanSecrets(r *reporter, in Interaction, u *url.URL) {
 			scanField(r, "/request/form/"+escapeToken(name), name, v, token)
 		}
 	}
-	scanBody(r, "/request/body", in.RequestBody, in.RequestHeader, token)
-	scanBody(r, "/response/body", in.ResponseBody, in.ResponseHeader, token)
+	scanBody(r, "/request/body", in.RequestBody, in.RequestHeader, token, nil)
+	scanBody(r, "/response/body", in.ResponseBody, in.ResponseHeader, token, response)
 }
 
 func secretFinding(r *reporter, pointer, kind, fix string) {
@@ -113,9 +114,22 @@ func scanField(r *reporter, pointer, name, v string, token bool) {
 
 // scanBody reads a JSON or form body member by member and any other body as text. Bodies
 // without a credential word are skipped before any parsing (redact's prefilter): most are.
-func scanBody(r *reporter, pointer string, body []byte, h http.Header, token bool) {
+func scanBody(r *reporter, pointer string, body []byte, h http.Header, token bool, decoded *Body) {
+	if decoded != nil && decoded.Decoded && isJSONMediaType(decoded.MediaType) {
+		// Decoded once by the validator (gzip undone, BOM removed): read its members.
+		if token || redact.MayHoldCredential(string(decoded.Bytes)) {
+			scanJSON(r, pointer, "", decoded.Value, token)
+		}
+		return
+	}
 	if len(body) == 0 {
 		return
+	}
+	if codings := h.Values("Content-Encoding"); len(codings) > 0 {
+		// A gzip body would hide its text from the scan: read it as sent.
+		if data, err := undoContentEncoding(codings, body); err == nil {
+			body = data
+		}
 	}
 	text := string(body)
 	if !token && !redact.MayHoldCredential(text) {

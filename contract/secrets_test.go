@@ -1,6 +1,8 @@
 package contract_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -31,9 +33,11 @@ func checkFile(content string) (*contract.Report, error) {
 	return v.Check(path)
 }
 
-func secretPointers(r *contract.Report) []string {
+func secretPointers(r *contract.Report) []string { return secretPointersOf(r.Findings) }
+
+func secretPointersOf(fs []contract.Finding) []string {
 	var out []string
-	for _, f := range r.Findings {
+	for _, f := range fs {
 		if strings.HasPrefix(f.Reason, "holds a ") {
 			out = append(out, f.Pointer)
 		}
@@ -83,6 +87,31 @@ var _ = Describe("Secrets", func() {
         Set-Cookie: ["`+v+`"]`, 1)
 		}, "session=abcdef0123456789", "/response/header/Set-Cookie"),
 	)
+
+	// A gzip body is read as sent, decoded once: judged (by the validator's decoding) or
+	// ignored (by the scan's own).
+	It("reads gzip bodies, judged or ignored", func() {
+		v, err := contract.NewDefault(contract.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		var zipped bytes.Buffer
+		zw := gzip.NewWriter(&zipped)
+		zw.Write([]byte(`{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success","refresh_token":"0.AAAAgzipped-secret"}`))
+		zw.Close()
+		in := contract.Interaction{Exchange: activateExchange(200, "application/json", zipped.String())}
+		in.ResponseHeader.Set("Content-Encoding", "gzip")
+		Expect(secretPointersOf(v.JudgeInteraction("x", 0, in).Findings)).To(Equal([]string{"/response/body/refresh_token"}))
+		in.URL = "https://example.org/other/service"
+		iv := v.JudgeInteraction("x", 0, in)
+		Expect(iv.Judged()).To(BeFalse())
+		Expect(secretPointersOf(iv.Findings)).To(Equal([]string{"/response/body/refresh_token"}))
+		// Control: the same body without the secret is clean.
+		var clean bytes.Buffer
+		zw = gzip.NewWriter(&clean)
+		zw.Write([]byte(`{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success"}`))
+		zw.Close()
+		in.ResponseBody = clean.Bytes()
+		Expect(secretPointersOf(v.JudgeInteraction("x", 0, in).Findings)).To(BeEmpty())
+	})
 
 	// WWW-Authenticate may echo the token it refused: like Authorization, it must hold a
 	// placeholder (recordings drop it); a bare challenge fails closed.

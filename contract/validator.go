@@ -140,26 +140,28 @@ var noAuth = &openapi3filter.Options{
 
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
-	_, findings := v.judge(ex, nil, cassette, index)
+	_, findings, _ := v.judge(ex, nil, cassette, index)
 	return findings
 }
 
 // judge is Validate that also returns the operation the exchange routed to ("" for none):
 // the engine records coverage from it instead of routing a second time.
-// u is ex.URL already parsed by the caller, or nil: each URL is parsed once.
-func (v *Validator) judge(ex Exchange, u *url.URL, cassette string, index int) (string, []Finding) {
+// u is ex.URL already parsed by the caller, or nil: each URL is parsed once. The decoded
+// response body is returned (nil when it was not decoded) for the secret scan to read, so
+// that each body is decoded once.
+func (v *Validator) judge(ex Exchange, u *url.URL, cassette string, index int) (string, []Finding, *Body) {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
 	ex.RequestHeader = canonicalHeader(ex.RequestHeader)
 	ex.ResponseHeader = canonicalHeader(ex.ResponseHeader)
 	reqInput, op := v.checkRequest(r, ex, u)
 	if op == nil {
-		return "", r.findings
+		return "", r.findings, nil
 	}
 	status := ex.Status
 	respRef := op.Responses.Status(status)
 	if respRef == nil {
 		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
-		return op.OperationID, r.findings
+		return op.OperationID, r.findings, r.response
 	}
 	// kin-openapi judges the documented headers; the body is decoded and judged below, by
 	// the gate's own media-type rules (media.go, body.go).
@@ -173,7 +175,7 @@ func (v *Validator) judge(ex Exchange, u *url.URL, cassette string, index int) (
 		r.addErrors(err, "/response")
 	}
 	v.checkResponseBody(r, respRef.Value, ex)
-	return op.OperationID, r.findings
+	return op.OperationID, r.findings, r.response
 }
 
 // checkResponseBody judges the response's media type and body against the documented
@@ -203,6 +205,7 @@ func (v *Validator) checkResponseBody(r *reporter, resp *openapi3.Response, ex E
 	}
 	body, findings := DecodeBody(ex.ResponseHeader, ex.ResponseBody, media.Schema)
 	r.merge(findings)
+	r.response = &body
 	if !body.Decoded || media.Schema == nil {
 		return
 	}
@@ -307,8 +310,10 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange, parsed *url.URL) (*op
 	}
 	r.base.OperationID = route.Operation.OperationID
 	reqInput := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: noAuth}
-	if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
-		r.addErrors(err, "/request")
+	if !surelyConforms(route, pathParams, header, u.RawQuery, ex.RequestBody) {
+		if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
+			r.addErrors(err, "/request")
+		}
 	}
 	return reqInput, route.Operation
 }
@@ -331,6 +336,7 @@ func validMethod(m string) bool {
 type reporter struct {
 	base     Finding
 	findings []Finding
+	response *Body // the response body as checkResponseBody decoded it
 }
 
 // merge adds findings made without the exchange's labels (DecodeBody's).

@@ -120,9 +120,17 @@ var sensitiveHeaders = map[string]bool{
 // credential: its value is never printed or stored.
 func SensitiveHeader(name string) bool {
 	if v, ok := sensitiveHeaders[name]; ok {
-		return v // already canonical: no allocation, the common case of every header scanned
+		return v // already canonical: the common case of every header scanned
 	}
-	return sensitiveHeaders[canonicalHeader(name)]
+	// Any other spelling (MS-CV, AUTHORIZATION, " cookie"), compared without allocating:
+	// the gate asks this of every header of every recording.
+	name = strings.TrimSpace(name)
+	for h := range sensitiveHeaders {
+		if len(h) == len(name) && strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // SensitiveHeaders lists them in canonical form, for APIs that take a list (azcore's logging
@@ -133,18 +141,6 @@ func SensitiveHeaders() []string {
 		out = append(out, h)
 	}
 	return out
-}
-
-func canonicalHeader(name string) string {
-	b := []byte(strings.ToLower(strings.TrimSpace(name)))
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-		upper = c == '-'
-	}
-	return string(b)
 }
 
 // sensitiveFields are OAuth2 and credential field names, in forms, query strings and JSON
