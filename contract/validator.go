@@ -6,6 +6,13 @@
 // conform to the schema (JSON and XML). Fields the spec does not declare are drift, reported
 // as violations only in strict mode. Findings name where the problem is (a JSON pointer) and
 // never the offending value, so they are safe to print in CI logs.
+//
+// The gate over recordings is one engine (engine.go): Run walks folders and files, loads one
+// recording at a time through a Format (go-vcr cassettes: Cassettes), judges every interaction
+// and scans it for secrets (JudgeInteraction) on a pool of workers, and streams the verdicts in
+// path order; Check gathers them, Print writes them through a Reporter (text, JSON lines,
+// GitHub annotations, JUnit). `make contract` and `partnercenter contract validate` are thin
+// front ends over it.
 package contract
 
 import (
