@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -47,15 +48,13 @@ func loadConfig() gateConfig {
 
 var cfg = loadConfig()
 
-// suiteRan makes `go test -count=N` tolerable: Ginkgo runs a suite once per process and
-// refuses a second RunSpecs, so the repetitions after the first are skipped, saying so.
-var suiteRan bool
-
+// TestContract runs the Ginkgo suite. Ginkgo refuses `go test -count=N` (it runs a suite once
+// per process), so with a count other than 1 the suite is skipped, saying so: `make test`
+// runs `go test -count=2 ./...` for the plain tests and the suite through `make contract`.
 func TestContract(t *testing.T) {
-	if suiteRan {
-		t.Skip("Ginkgo runs a suite once per process: this -count repetition is skipped (the first one ran it)")
+	if f := flag.Lookup("test.count"); f != nil && f.Value.String() != "1" {
+		t.Skip("the Ginkgo suite is run by `make contract` (ginkgo refuses go test -count=" + f.Value.String() + ")")
 	}
-	suiteRan = true
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Contract gate")
 }
