@@ -32,7 +32,7 @@ func TestShortCorrelationID(t *testing.T) {
 		}
 	}
 	const guid = "aaaaaaaa-1111-4222-8333-444444444444"
-	if _, _, h := rawRequest(t, sb, "GET", path, tok, map[string]string{"MS-CorrelationId": guid}); h.Get("MS-CorrelationId") != guid || h.Get("MS-CV") != "aaaaaaaa.0" {
+	if _, _, h := rawRequest(t, sb, "GET", path, tok, map[string]string{"MS-CorrelationId": guid}); h.Get("MS-CorrelationId") != guid || !msCVShape.MatchString(h.Get("MS-CV")) {
 		t.Errorf("a GUID correlation id is not echoed: %v", h)
 	}
 }
@@ -210,5 +210,28 @@ func TestAdminStatus(t *testing.T) {
 	st.WriteText(&text)
 	if !strings.Contains(text.String(), "1 activated exactly once") {
 		t.Fatalf("status text:\n%s", text.String())
+	}
+}
+
+// An answer that takes longer than WriteTimeout is cut off; the control: the default
+// (a minute plus the latency) lets the same slow answer through.
+func TestWriteTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		timeout time.Duration
+		ok      bool
+	}{{300 * time.Millisecond, false}, {0, true}} {
+		sb := start(t, sandbox.Options{WriteTimeout: tc.timeout, Faults: sandbox.Faults{Latency: time.Second}})
+		tok := token(t, sb, partnercenter.CloudGlobal.Scope())
+		req, _ := http.NewRequest("GET", sb.URL+"/v1/customers/"+customer+"/orders/"+order+"/activationlinks", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		hc := sb.HTTPClient()
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		hc.CloseIdleConnections()
+		if (err == nil && resp.StatusCode == 200) != tc.ok {
+			t.Errorf("WriteTimeout %v: %v, %v", tc.timeout, resp, err)
+		}
 	}
 }
