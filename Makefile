@@ -52,17 +52,21 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 	echo "lint-spec: breaking changes against $$tag"; \
 	$(OASDIFF) breaking "$$base" $(SPEC) --fail-on ERR
 
-# The contract gate. CASSETTES=<dir> judges other recordings; STRICT=1 makes undeclared fields
-# violations; MODE=live|record runs against PARTNER_CENTER_ENDPOINT; REPORT=<file> writes JUnit.
+# The contract gate. CASSETTES=<dir or file> judges other recordings (and nothing else runs);
+# STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
+# --format; REPORT=<file> writes a JUnit report (one testcase per interaction);
+# MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
 CASSETTES ?=
 STRICT    ?=
 MODE      ?=
 REPORT    ?=
+FORMAT    ?=
 
 .PHONY: contract
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
-	  $(GINKGO) run --succinct $(if $(CI),--no-color) $(if $(REPORT),--junit-report="$(abspath $(REPORT))") ./contract
+	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
+	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract
 
 SANDBOX_FLAGS ?=
 
@@ -78,8 +82,8 @@ vet: ## go vet, staticcheck and gofmt.
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 .PHONY: unit
-unit: ## go test -race over every package.
-	$(GO) test -race -count=1 ./...
+unit: ## go test -race over every package, twice (state that leaks between runs fails).
+	$(GO) test -race -count=2 ./...
 
 .PHONY: test
 test: vet check-generated lint-spec unit contract ## Everything the project checks (what CI runs).

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnercenter-go/partnercenter"
-	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -247,36 +246,4 @@ $PARTNER_CENTER_CA_FILE: the sandbox's banner exports all three.`,
 	}
 	addOutputFlag(status, &output)
 	return status
-}
-
-func newContractCommand(a *app) *cobra.Command {
-	c := &cobra.Command{Use: "contract", Short: "The contract gate"}
-	var strict bool
-	validate := &cobra.Command{
-		Use:   "validate DIR",
-		Short: "Judge every go-vcr v4 cassette under DIR against openapi.yaml",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := contract.NewDefault(contract.Options{Strict: strict})
-			if err != nil {
-				return err
-			}
-			report, err := v.Check(args[0])
-			if report == nil {
-				return err
-			}
-			for _, f := range report.Findings {
-				fmt.Fprintln(a.stdout, f)
-			}
-			report.Coverage.Write(a.stdout)
-			fmt.Fprintf(a.stdout, "%d interactions, %d violations, %d findings in all\n", report.Interactions, len(report.Violations()), len(report.Findings))
-			if err != nil {
-				return &exitError{code: exitFailed, err: err}
-			}
-			return nil
-		},
-	}
-	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
-	c.AddCommand(validate)
-	return c
 }

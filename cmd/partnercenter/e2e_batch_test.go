@@ -222,7 +222,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"activate", "extra"},
 		{"links", "--customer", customer, "--order", order, "extra"},
 		{"contract", "validate"},
-		{"contract", "validate", "a", "b"},
+		// contract validate takes PATH... (several paths are no usage error): its flags' values are.
+		{"contract", "validate", "--format", "xml", "a"},
+		{"contract", "validate", "--report", "html=x", "a"},
 		{"contract", "bogus"},
 		{"sandbox", "bogus"},
 		{"sandbox", "status", "extra"},
