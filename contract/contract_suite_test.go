@@ -15,7 +15,7 @@ import (
 // The gate is configured by the environment, as `make contract` sets it:
 //
 //	CASSETTES  a folder (or file) of go-vcr v4 cassettes to judge instead of the project's own
-//	STRICT=1   undeclared fields are violations, not drift
+//	STRICT=1   undeclared fields, undocumented +json types and empty error bodies are violations, not drift
 //	FORMAT     text (default), json or github: how the gate prints (as the command's --format)
 //	REPORT     a file to write the JUnit report to (as the command's --report junit=FILE)
 //	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)

@@ -84,7 +84,9 @@ func (f Finding) String() string {
 
 // Options tune a Validator.
 type Options struct {
-	// Strict makes undeclared fields violations instead of drift.
+	// Strict makes drift violations: undeclared fields, undocumented +json media types and
+	// empty error bodies without Content-Type. The byte-order mark stays drift (the live
+	// service always sends it).
 	Strict bool
 	// Workers is the number of files Run judges at once; 0 means GOMAXPROCS.
 	Workers int

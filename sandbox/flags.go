@@ -47,7 +47,7 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.IdempotencyWindow, "idempotency-window", 24*time.Hour, "how long a MS-RequestId is answered from the idempotency store, at least")
 	fs.IntVar(&o.IdempotencyRecords, "idempotency-records", 100_000, "how many newer request ids may push one out of the idempotency store sooner")
 	fs.DurationVar(&o.ReadTimeout, "read-timeout", 30*time.Second, "time to read a whole request, body included")
-	fs.DurationVar(&o.WriteTimeout, "write-timeout", 0, "time from a request's headers to the end of its answer (default 1m plus --latency)")
+	fs.DurationVar(&o.WriteTimeout, "write-timeout", 0, "time from a request's headers to the end of its answer (0: 1m plus --latency)")
 	fs.DurationVar(&o.IdleTimeout, "idle-timeout", 2*time.Minute, "time a kept-alive connection may stay unused")
 }
 

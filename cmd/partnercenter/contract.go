@@ -71,7 +71,7 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 			return err
 		},
 	}
-	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
+	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields, undocumented +json types and empty error bodies are violations, not drift")
 	validate.Flags().StringVar(&format, "format", "text", "output: text, json (JSON lines) or github (workflow annotations)")
 	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE (repeatable)")
 	c.AddCommand(validate)
