@@ -30,7 +30,7 @@ generate: ## Regenerate generated/ from openapi.yaml (the go:generate directives
 	$(GO) generate ./...
 
 .PHONY: check-generated
-check-generated: ## Fail, naming the files, when $(GENERATED)/ is stale or hand-edited.
+check-generated: ## Fail, naming the files, when generated/ is stale or hand-edited.
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	cp $(GEN_INPUTS) "$$tmp"; \
 	(cd "$$tmp" && $(GO) generate .) >/dev/null; \
@@ -71,7 +71,7 @@ contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<d
 SANDBOX_FLAGS ?=
 
 .PHONY: sandbox
-sandbox: ## Serve a local Partner Center sandbox: partnercenter sandbox serve $(SANDBOX_FLAGS) (e.g. SANDBOX_FLAGS="--ca-out ca.pem").
+sandbox: ## Serve a local Partner Center sandbox: partnercenter sandbox serve, with SANDBOX_FLAGS (e.g. SANDBOX_FLAGS="--ca-out ca.pem").
 	$(GO) run ./cmd/partnercenter sandbox serve $(SANDBOX_FLAGS)
 
 .PHONY: vet
