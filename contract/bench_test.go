@@ -19,7 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/partnercenter-go/partnercenter/contract"
-	"github.com/partnercenter-go/partnercenter/generated"
+	"github.com/partnercenter-go/partnercenter/generated/spec"
 )
 
 const benchBody = `{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success"}`
@@ -31,7 +31,7 @@ const benchBody = `{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","sta
 type byHand struct{ router routers.Router }
 
 func newByHand(b *testing.B) byHand {
-	doc, err := generated.GetSpec()
+	doc, err := spec.GetSpec()
 	if err != nil {
 		b.Fatal(err)
 	}

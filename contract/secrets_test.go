@@ -146,7 +146,11 @@ var _ = Describe("Secrets", func() {
 			var rec *recorder.Recorder
 			var err error
 			if redact {
-				rec, err = contract.NewRecorder(filepath.Join(dir, name), recorder.ModeRecordOnly, http.DefaultTransport)
+				var r *contract.Recorder
+				r, err = contract.NewRecorder(filepath.Join(dir, name), recorder.ModeRecordOnly, http.DefaultTransport)
+				if err == nil {
+					rec = r.Recorder
+				}
 			} else {
 				rec, err = recorder.New(filepath.Join(dir, name), recorder.WithMode(recorder.ModeRecordOnly), recorder.WithRealTransport(http.DefaultTransport))
 			}

@@ -32,7 +32,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/partnercenter-go/partnercenter/generated"
+	"github.com/partnercenter-go/partnercenter/generated/spec"
 )
 
 // Exchange is one HTTP request and its response, as recorded.
@@ -126,9 +126,9 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 	return &Validator{doc: doc, router: router, strict: opts.Strict, workers: opts.Workers, formats: opts.Formats}, nil
 }
 
-// NewDefault compiles the spec embedded in generated/ (openapi.yaml as committed).
+// NewDefault compiles the spec embedded in generated/spec (openapi.yaml as committed).
 func NewDefault(opts Options) (*Validator, error) {
-	doc, err := generated.GetSpec()
+	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: load embedded spec: %w", err)
 	}

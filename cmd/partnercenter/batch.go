@@ -269,7 +269,7 @@ func (a *app) resumeHint(opts batchOptions) string {
 func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res result, interrupted bool) {
 	id := uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
 	res = result{Line: r.line, Customer: r.customer, Subscription: r.subscription, RequestID: id}
-	_, err := client.ActivateSubscription(partnercenter.WithRequestID(ctx, id), r.customer, r.subscription)
+	_, err := client.ActivateSubscription(ctx, r.customer, r.subscription, &partnercenter.ActivateSubscriptionOptions{RequestID: id})
 	res.Time = time.Now().UTC().Format(time.RFC3339Nano)
 	var pcErr *partnercenter.Error
 	switch {
@@ -278,12 +278,12 @@ func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res 
 	case ctx.Err() != nil:
 		return res, true
 	case errors.As(err, &pcErr) && pcErr.Code == partnercenter.CodeAlreadyActivated:
-		res.Status, res.Code = "already-active", pcErr.Code
+		res.Status, res.Code = "already-active", string(pcErr.Code)
 	default:
 		res.Status, res.Error = "failed", trimPrefix(err.Error())
 		if errors.As(err, &pcErr) {
 			// The code is what the server sent: masked and bounded like everything Error() prints.
-			res.Code = redact.Bounded(pcErr.Code, 64)
+			res.Code = redact.Bounded(string(pcErr.Code), 64)
 		}
 	}
 	return res, false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -60,15 +61,7 @@ func newLinksCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var links *partnercenter.ActivationLinkCollection
-			switch {
-			case subscription != "":
-				links, err = client.GetSubscriptionActivationLinks(cmd.Context(), customer, subscription)
-			case cmd.Flags().Changed("line-item"):
-				links, err = client.GetLineItemActivationLinks(cmd.Context(), customer, order, lineItem)
-			default:
-				links, err = client.GetOrderActivationLinks(cmd.Context(), customer, order)
-			}
+			links, err := getLinks(cmd.Context(), client, customer, order, subscription, lineItem, cmd.Flags().Changed("line-item"))
 			if err != nil {
 				return err
 			}
@@ -89,6 +82,21 @@ func newLinksCommand(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&subscription, "subscription", "", "subscription id (GUID)")
 	addOutputFlag(cmd, &output)
 	return cmd
+}
+
+// getLinks calls the links operation the flags select and returns its collection.
+func getLinks(ctx context.Context, client *partnercenter.Client, customer, order, subscription string, lineItem int, byLineItem bool) (partnercenter.ActivationLinkCollection, error) {
+	switch {
+	case subscription != "":
+		r, err := client.GetSubscriptionActivationLinks(ctx, customer, subscription, nil)
+		return r.ActivationLinkCollection, err
+	case byLineItem:
+		r, err := client.GetLineItemActivationLinks(ctx, customer, order, lineItem, nil)
+		return r.ActivationLinkCollection, err
+	default:
+		r, err := client.GetOrderActivationLinks(ctx, customer, order, nil)
+		return r.ActivationLinkCollection, err
+	}
 }
 
 func newActivateCommand(a *app) *cobra.Command {
@@ -138,12 +146,12 @@ invalid, 2 on bad usage, 75 when stopped by a long Retry-After, 130 when interru
 			if err != nil {
 				return err
 			}
-			res, err := client.ActivateSubscription(cmd.Context(), customer, subscription)
+			res, err := client.ActivateSubscription(cmd.Context(), customer, subscription, nil)
 			if err != nil {
 				return err
 			}
 			if output == "json" {
-				return writeJSON(a.stdout, res)
+				return writeJSON(a.stdout, res.SubscriptionActivationResult)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "SUBSCRIPTION\tSTATUS")

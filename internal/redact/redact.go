@@ -65,24 +65,16 @@ func mayHoldCredential(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20 // ASCII lower case of a letter (a cue's first byte that is no letter is compared as it is)
 		if !cueStart[c] && !cueStart[s[i]] {
-			continue // most bytes: one table lookup
+			continue // most bytes: two table lookups
 		}
 		for _, cue := range credentialCues {
-			if (c == cue[0] || s[i] == cue[0]) && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+			if (c == cue[0] || s[i] == cue[0]) && len(s)-i >= len(cue) && equalFoldLower(s[i:i+len(cue)], cue) {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-// cueStart marks the first bytes of credentialCues (lower case for letters).
-var cueStart = func() (t [256]bool) {
-	for _, cue := range credentialCues {
-		t[cue[0]] = true
-	}
-	return t
-}()
 
 // unescapeTokenChars undoes the JSON escapes (\uXXXX, \/) of the characters a credential is
 // made of ([A-Za-z0-9._~+/=-]): a body that writes a token as "\u0065yJhbGci..." or
@@ -118,6 +110,14 @@ func unescapeTokenChars(s string) string {
 func isTokenChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+/=-", c) >= 0
 }
+
+// cueStart marks the first bytes of credentialCues.
+var cueStart = func() (t [256]bool) {
+	for _, cue := range credentialCues {
+		t[cue[0]] = true
+	}
+	return t
+}()
 
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
 // was cut. Every string an error prints goes through it: a hostile server must not be able to
@@ -275,10 +275,10 @@ func Credential(v string) string {
 // a URL, a header that carries no credential by its name): a JWT, a bearer token that is not
 // a placeholder, or an OAuth2 field with a value that is not one. "" when there is none.
 func CredentialInText(s string) string {
-	if !MayHoldCredential(s) {
-		return "" // no cue, \u included: nothing to unescape or match
-	}
 	s = unescapeTokenChars(s)
+	if !MayHoldCredential(s) {
+		return ""
+	}
 	if jwtInText.MatchString(s) {
 		return "JWT"
 	}
