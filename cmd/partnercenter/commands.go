@@ -199,6 +199,6 @@ func newContractCommand(a *app) *cobra.Command {
 		},
 	}
 	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
-	c.AddCommand(validate)
+	c.AddCommand(validate, newContractProxyCommand(a))
 	return c
 }
