@@ -190,4 +190,3 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 	}
 	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings})
 }
-

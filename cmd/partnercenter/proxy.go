@@ -49,7 +49,7 @@ sandbox's certificate).`,
 			p, err := contract.NewProxy(contract.ProxyOptions{
 				Target: targetURL, Transport: hc.Transport, Validator: v, RecordDir: record,
 				OnExchange: func(v contract.ProxyVerdict) { printExchange(a, v) },
-				OnError: func(err error) { fmt.Fprintln(a.stderr, "contract proxy:", err) },
+				OnError:    func(err error) { fmt.Fprintln(a.stderr, "contract proxy:", err) },
 			})
 			if err != nil {
 				return err
