@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"go.yaml.in/yaml/v4"
+	"go.yaml.in/yaml/v3"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/partnercenter-go/partnercenter/internal/redact"
@@ -108,8 +108,8 @@ func scrubCredentials(in *cassette.Interaction) {
 	}
 }
 
-// marshalCassette is go-vcr's own marshaller (its recorder uses go.yaml.in/yaml/v4), so that
-// the proxy's cassettes read exactly like a recorder's.
+// marshalCassette writes YAML as go-vcr's recorder does (its go.yaml.in/yaml/v4 and this v3 agree
+// on everything a cassette holds, durations as strings included).
 func marshalCassette(v any) ([]byte, error) { return yaml.Marshal(v) }
 
 // atomicFS writes a cassette through a temporary file and a rename: a proxy stopped in the

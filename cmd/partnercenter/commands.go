@@ -174,6 +174,7 @@ func newSandboxCommand(a *app) *cobra.Command {
 func newContractCommand(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "contract", Short: "The contract gate"}
 	var strict bool
+	var suggestOverlay string
 	validate := &cobra.Command{
 		Use:   "validate DIR",
 		Short: "Judge every go-vcr v4 cassette under DIR against openapi.yaml",
@@ -192,6 +193,11 @@ func newContractCommand(a *app) *cobra.Command {
 			}
 			report.Coverage.Write(a.stdout)
 			fmt.Fprintf(a.stdout, "%d interactions, %d violations, %d findings in all\n", report.Interactions, len(report.Violations()), len(report.Findings))
+			if suggestOverlay != "" {
+				if err := writeSuggestedOverlay(v, args[0], suggestOverlay, a.stdout); err != nil {
+					return err
+				}
+			}
 			if err != nil {
 				return &exitError{code: exitFailed, err: err}
 			}
@@ -199,6 +205,7 @@ func newContractCommand(a *app) *cobra.Command {
 		},
 	}
 	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
+	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
 	c.AddCommand(validate, newContractProxyCommand(a))
 	return c
 }

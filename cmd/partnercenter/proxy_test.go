@@ -239,3 +239,23 @@ func TestProxyUsage(t *testing.T) {
 		}
 	}
 }
+
+// --suggest-overlay writes the Overlay document for the drift it saw, and writes nothing when
+// there is none (the negative case).
+func TestContractValidateSuggestOverlay(t *testing.T) {
+	e := []string{"PATH=" + os.Getenv("PATH")}
+	file := filepath.Join(t.TempDir(), "suggested.yaml")
+	r := runCLI(t, e, "contract", "validate", "--suggest-overlay", file, "../../contract/testdata/overlay")
+	if r.code != 0 || !strings.Contains(r.stdout, "6 undeclared fields declared in "+file) {
+		t.Fatalf("%+v", r)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.HasPrefix(string(data), "overlay: 1.0.0\n") || !strings.Contains(string(data), `$["components"]["schemas"]["Link"]`) {
+		t.Fatalf("overlay file: %v\n%s", err, data)
+	}
+	none := filepath.Join(t.TempDir(), "none.yaml")
+	r = runCLI(t, e, "contract", "validate", "--suggest-overlay", none, "../../contract/testdata/cassettes")
+	if _, err := os.Stat(none); r.code != 0 || err == nil || !strings.Contains(r.stdout, "no undeclared field seen") {
+		t.Fatalf("no drift: %+v (file exists: %v)", r, err == nil)
+	}
+}
