@@ -25,6 +25,7 @@ type Proxy struct {
 	mu         sync.Mutex
 	coverage   *Coverage
 	judged     int
+	ignored    int
 	violations int
 	findings   int
 	rec        *proxyRecording // nil without RecordDir
@@ -56,6 +57,10 @@ type ProxyVerdict struct {
 	OperationID string // "" when the request routes to no operation
 	Status      int
 	Findings    []Finding
+	// Ignored: not Partner Center API traffic (not under /v1/), forwarded and not judged.
+	// Host is set for these only: their path may hold anything.
+	Ignored bool
+	Host    string
 }
 
 // NewProxy returns a Proxy; serve it with an http.Server and call Close when done.
@@ -118,7 +123,7 @@ func (p *Proxy) Violations() int {
 func (p *Proxy) Summary() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all", p.judged, p.violations, p.findings)
+	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not under /v1/)", p.judged, p.violations, p.findings, p.ignored)
 	if p.rec != nil {
 		s += "; recorded under " + p.rec.dir
 	}
@@ -176,6 +181,8 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 		}
 	}
 	if !judged(req.URL) {
+		p.ignored++
+		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: true, Host: req.URL.Host})
 		return
 	}
 	findings := p.opts.Validator.Validate(ex, label, index)

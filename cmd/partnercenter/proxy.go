@@ -88,6 +88,10 @@ func checkProxyFlags(target, listen string) (*url.URL, error) {
 // printExchange prints an exchange's findings, or one "ok" line naming where it was recorded
 // (the same words a finding uses), so that the operator sees every exchange pass.
 func printExchange(a *app, v contract.ProxyVerdict) {
+	if v.Ignored {
+		fmt.Fprintf(a.stdout, "ignored: a request to %s outside /v1/ (%d), forwarded, not judged\n", v.Host, v.Status)
+		return
+	}
 	if len(v.Findings) == 0 {
 		op := v.OperationID
 		if op == "" {

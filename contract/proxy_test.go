@@ -1,0 +1,80 @@
+package contract_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+)
+
+// The proxy's recording: a new cassette every 200 exchanges, each a loadable go-vcr v4
+// cassette, and no credential in any of them, whether in a header the client sent or in a body
+// the target echoed (the negative case: the target echoes the bearer token).
+func TestProxyRecording(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", token="`+jwt+`"`)
+		io.WriteString(w, `{"subscriptionId":"`+sbSubA+`","status":"Success","echo":"`+r.Header.Get("Authorization")+`"}`)
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	dir := t.TempDir()
+	var verdicts []contract.ProxyVerdict
+	p, err := contract.NewProxy(contract.ProxyOptions{Target: u, RecordDir: dir, OnExchange: func(v contract.ProxyVerdict) { verdicts = append(verdicts, v) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	for i := 0; i < 201; i++ {
+		req, _ := http.NewRequest("POST", front.URL+"/v1/customers/"+sbCustomer+"/subscriptions/"+sbSubA+"/activate", nil)
+		req.Header.Set("Authorization", "Bearer "+jwt)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if i == 0 && !strings.Contains(string(body), jwt) {
+			t.Fatalf("the answer was changed on its way to the client: %s", body)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) != 2 {
+		t.Fatalf("want two cassettes (200 + 1), got %v", files)
+	}
+	cassettes, err := contract.LoadCassettes(dir)
+	if err != nil || len(cassettes[0].Interactions) != 200 || len(cassettes[1].Interactions) != 1 {
+		t.Fatalf("cassettes: %v", err)
+	}
+	if v := verdicts[200]; v.Cassette != files[1] || v.Interaction != 0 {
+		t.Errorf("exchange 200 is labelled %s %d, want %s 0", v.Cassette, v.Interaction, files[1])
+	}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if strings.Contains(string(data), "eyJ") || contract.ScanSecrets(data) != nil {
+			t.Fatalf("%s holds the token", f)
+		}
+	}
+	if p.Violations() != 0 {
+		t.Errorf("drift only, yet %d violations", p.Violations())
+	}
+}
+
+func TestNewProxyRefusesABadTarget(t *testing.T) {
+	for _, raw := range []string{"", "ftp://h", "/relative", "https://"} {
+		u, _ := url.Parse(raw)
+		if _, err := contract.NewProxy(contract.ProxyOptions{Target: u}); err == nil {
+			t.Errorf("%q accepted", raw)
+		}
+	}
+}
