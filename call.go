@@ -18,19 +18,23 @@ func call[T any](ctx context.Context, operation string, send func(context.Contex
 		return nil, &ArgumentError{operation, "MS-CorrelationId (WithCorrelationID)", id, guidReason}
 	}
 	ex := &exchange{}
-	v, err := send(context.WithValue(ctx, exchangeKey, ex))
+	// The generated client's decoding of a success is not used: it matches media types
+	// case-sensitively and checks no required member. decodeSuccess applies the contract
+	// gate's rules (decode.go) to the body the pipeline kept.
+	_, err := send(context.WithValue(ctx, exchangeKey, ex))
 	if ex.resp == nil {
 		if err == nil {
 			err = errors.New("no response")
 		}
 		return nil, fmt.Errorf("partnercenter: %s: %w", operation, err)
 	}
+	if ex.err != nil {
+		return nil, newError(operation, ex.resp, ex.body, ex.err)
+	}
 	if ex.resp.StatusCode < 200 || ex.resp.StatusCode > 299 {
 		return nil, newError(operation, ex.resp, ex.body, nil)
 	}
-	if err == nil && v == nil {
-		err = fmt.Errorf("no JSON body to decode (Content-Type %q)", ex.resp.Header.Get("Content-Type"))
-	}
+	v, err := decodeSuccess[T](ex.resp, ex.body)
 	if err != nil {
 		return nil, newError(operation, ex.resp, ex.body, err)
 	}

@@ -61,13 +61,23 @@ type ClientOptions struct {
 	TotalTimeout time.Duration
 
 	// Transport is the innermost HTTP sender under the pipeline: an *http.Client (a test
-	// server's TLS client, a caller's proxy settings) or any policy.Transporter (a go-vcr
-	// recorder). Default: azcore's shared HTTP client.
+	// server's TLS client, a caller's proxy settings, a go-vcr recorder's client) or any
+	// policy.Transporter. An *http.Client is used through a copy that never follows a
+	// redirect (its CheckRedirect is replaced); another Transporter that follows one itself
+	// has its answer refused, but the client cannot stop it from sending the request. Default:
+	// a shared client with azcore's default transport settings, without redirects.
 	Transport policy.Transporter
 
-	// Logging configures azcore logging (azcore/log). The Authorization header is always
-	// redacted; MS-RequestId and MS-CorrelationId are logged.
+	// Logging configures azcore logging (azcore/log). The Authorization header, and response
+	// headers that may echo a credential (WWW-Authenticate), are always redacted; with
+	// IncludeBody, credentials inside bodies are masked too, and a body is logged only up to
+	// MaxResponseBodyBytes. MS-RequestId and MS-CorrelationId are logged.
 	Logging policy.LogOptions
+
+	// MaxResponseBodyBytes bounds how much of a response body the client reads (default
+	// DefaultMaxResponseBodyBytes, 4 MiB; negative values are refused). A longer body is an
+	// *Error that unwraps to ErrResponseTooLarge, with the body's first 64 KiB in RawBody.
+	MaxResponseBodyBytes int64
 
 	// PerCallPolicies run once per call, before the retry policy.
 	PerCallPolicies []policy.Policy
@@ -114,6 +124,13 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if total == 0 {
 		total = DefaultTotalTimeout
 	}
+	maxBody := o.MaxResponseBodyBytes
+	switch {
+	case maxBody == 0:
+		maxBody = DefaultMaxResponseBodyBytes
+	case maxBody < 0:
+		return nil, fmt.Errorf("partnercenter: ClientOptions.MaxResponseBodyBytes %d: must not be negative (0 means the default, %d)", maxBody, DefaultMaxResponseBodyBytes)
+	}
 
 	perRetry := []policy.Policy{}
 	if cred != nil {
@@ -130,10 +147,10 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		AllowedHeaders: []string{headerRequestID, headerCorrelationID, "MS-CV", "MS-ServerId", "X-Locale", "MS-PartnerCenter-Application", "Retry-After"},
 	}, &policy.ClientOptions{
 		Retry:            retry,
-		Transport:        o.Transport,
+		Transport:        responseGuard{next: senderWithoutRedirects(o.Transport), maxBody: maxBody, logBodies: o.Logging.IncludeBody},
 		Logging:          o.Logging,
 		PerCallPolicies:  o.PerCallPolicies,
-		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}),
+		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}, hideFromLogPolicy{}),
 	})
 
 	api, err := generated.NewClientWithResponses(strings.TrimSuffix(endpoint, "/"), generated.WithHTTPClient(pipelineDoer{pl}))

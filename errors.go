@@ -3,9 +3,11 @@ package partnercenter
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,7 +30,12 @@ const (
 )
 
 // Error is a Partner Center answer that is not a success: every non-2xx status, and a 2xx
-// whose body does not decode (then Unwrap returns the decoding error). Find it with errors.As.
+// whose body does not decode (then Unwrap returns the decoding error). A 3xx is never followed:
+// it unwraps to ErrRedirectRefused and Error names where it pointed. A body longer than
+// ClientOptions.MaxResponseBodyBytes unwraps to ErrResponseTooLarge. Find it with errors.As.
+//
+// The fields hold what the server sent; Error() masks credentials in everything it prints
+// (internal/redact) and bounds each printed field's length.
 type Error struct {
 	// Operation is the operationId of openapi.yaml, e.g. "ActivateSubscription".
 	Operation  string
@@ -52,17 +59,31 @@ type Error struct {
 	err error
 }
 
+// Lengths at which printed fields are cut (redact.Bounded): a hostile server must not be able
+// to make an error message megabytes long.
+const (
+	maxPrintedCode = 64
+	maxPrintedID   = 128
+	maxPrintedHost = 256
+	maxPrintedText = 1024
+)
+
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "partnercenter: %s: %d %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode))
-	if e.err != nil {
-		fmt.Fprintf(&b, ": malformed response body (%s): %v", describeBody(e.ContentType, e.RawBody), e.err)
-	} else {
+	fmt.Fprintf(&b, "partnercenter: %s: %d %s", redact.Bounded(e.Operation, maxPrintedID), e.StatusCode, http.StatusText(e.StatusCode))
+	var redirect *redirectError
+	var tooLarge *tooLargeError
+	switch {
+	case errors.As(e.err, &redirect), errors.As(e.err, &tooLarge):
+		fmt.Fprintf(&b, ": %s", e.err) // the client's own words; the redirect's host is bounded and redacted
+	case e.err != nil:
+		fmt.Fprintf(&b, ": malformed response body (%s): %s", describeBody(e.ContentType, e.RawBody), redact.Bounded(e.err.Error(), maxPrintedText))
+	default:
 		if e.Code != "" {
-			fmt.Fprintf(&b, ": code %s", e.Code)
+			fmt.Fprintf(&b, ": code %s", redact.Bounded(e.Code, maxPrintedCode))
 		}
 		if e.Description != "" {
-			fmt.Fprintf(&b, ": %s", redactSecrets(e.Description))
+			fmt.Fprintf(&b, ": %s", redact.Bounded(e.Description, maxPrintedText))
 		} else {
 			fmt.Fprintf(&b, " (%s)", describeBody(e.ContentType, e.RawBody))
 		}
@@ -71,12 +92,13 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+		fmt.Fprintf(&b, " [request id %s]", redact.Bounded(e.RequestID, maxPrintedID))
 	}
 	return b.String()
 }
 
-// Unwrap returns the decoding error of a 2xx whose body did not decode, else nil.
+// Unwrap returns the decoding error of a 2xx whose body did not decode, an error that is
+// ErrRedirectRefused or ErrResponseTooLarge, else nil.
 func (e *Error) Unwrap() error { return e.err }
 
 func describeBody(contentType string, body []byte) string {
@@ -86,7 +108,7 @@ func describeBody(contentType string, body []byte) string {
 	case contentType == "":
 		return fmt.Sprintf("%d-byte body without Content-Type", len(body))
 	default:
-		return fmt.Sprintf("%d-byte %s body", len(body), contentType)
+		return fmt.Sprintf("%d-byte %s body", len(body), redact.Bounded(contentType, maxPrintedCode))
 	}
 }
 
@@ -96,11 +118,12 @@ type errorBody struct {
 	Description string          `json:"description"`
 	Source      string          `json:"source"`
 	Message     string          `json:"message"`
-	StatusCode  json.Number     `json:"statusCode"`
+	StatusCode  json.RawMessage `json:"statusCode"` // a number, or a string: any value must not spoil the rest
 }
 
-// newError builds the *Error of a response; decodeErr is set for a 2xx that did not decode.
-func newError(operation string, resp *http.Response, body []byte, decodeErr error) *Error {
+// newError builds the *Error of a response; cause is set for a 2xx that did not decode, and
+// for a body past the bound.
+func newError(operation string, resp *http.Response, body []byte, cause error) *Error {
 	e := &Error{
 		Operation:     operation,
 		StatusCode:    resp.StatusCode,
@@ -108,10 +131,19 @@ func newError(operation string, resp *http.Response, body []byte, decodeErr erro
 		CorrelationID: resp.Header.Get(headerCorrelationID),
 		RetryAfter:    parseRetryAfter(resp.Header.Get(headerRetryAfter), time.Now()),
 		RawBody:       bytes.Clone(body[:min(len(body), maxRawErrorBodyBytes)]),
-		err:           decodeErr,
+		err:           cause,
 	}
 	e.ContentType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if decodeErr != nil || !strings.Contains(e.ContentType, "json") {
+	if location := resp.Header.Get("Location"); cause == nil && location != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		var base *url.URL
+		if resp.Request != nil {
+			base = resp.Request.URL
+		}
+		e.err = &redirectError{target: redirectTarget(base, location)}
+	}
+	// A 2xx that did not decode may still carry an error body (a 200 with
+	// {"code":800041,...}): its code and description are kept too.
+	if !isJSONMediaType(resp.Header.Get("Content-Type")) {
 		return e
 	}
 	var eb errorBody
@@ -120,7 +152,7 @@ func newError(operation string, resp *http.Response, body []byte, decodeErr erro
 	}
 	e.Code = errorCode(eb.Code)
 	if e.Code == "" {
-		e.Code = eb.StatusCode.String()
+		e.Code = errorCode(eb.StatusCode)
 	}
 	e.Description, e.Source = eb.Description, eb.Source
 	if e.Description == "" {
@@ -142,10 +174,6 @@ func errorCode(raw json.RawMessage) string {
 	return ""
 }
 
-// redactSecrets keeps bearer tokens, JWTs and OAuth2 fields that a server might echo out of
-// error messages (internal/redact, the project's one redaction).
-func redactSecrets(s string) string { return redact.String(s) }
-
 // ArgumentError reports a call argument that was refused before anything was sent.
 type ArgumentError struct {
 	Operation string
@@ -154,10 +182,10 @@ type ArgumentError struct {
 	Reason    string
 }
 
+// Error quotes Value with credentials masked and cut to 100 bytes: a token passed as an id
+// by mistake must not reach a log.
 func (e *ArgumentError) Error() string {
-	v := e.Value
-	if len(v) > 100 {
-		v = v[:100] + "..."
-	}
-	return fmt.Sprintf("partnercenter: %s: invalid %s %q: %s; nothing was sent", e.Operation, e.Name, v, e.Reason)
+	return fmt.Sprintf("partnercenter: %s: invalid %s %q: %s; nothing was sent",
+		redact.Bounded(e.Operation, maxPrintedID), redact.Bounded(e.Name, maxPrintedID),
+		redact.Bounded(e.Value, 100), redact.Bounded(e.Reason, maxPrintedText))
 }

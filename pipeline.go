@@ -20,8 +20,11 @@ import (
 //
 //	per call:  Partner Center headers (ids chosen once per call) and the total-time bound
 //	retry:     azcore's retry policy with shouldRetry below
-//	per retry: one retry of a 401 with a fresh token, then the bearer-token policy
-//	then azcore's logging (Authorization redacted), body download and the Transport.
+//	per retry: one retry of a 401 with a fresh token, then the bearer-token policy, the
+//	           caller's policies, the in-memory request body and hideFromLogPolicy
+//	then azcore's logging (Authorization redacted) and body download, then responseGuard
+//	(redirects refused, the body read through its bound, credentials hidden from the log)
+//	over the Transport, an *http.Client that never follows redirects.
 //
 // The ids are set before the retry policy so that every attempt of a call carries the same
 // MS-RequestId: that is what makes a retried POST .../activate idempotent.
@@ -55,6 +58,7 @@ const (
 	requestIDKey ctxKey = iota
 	correlationIDKey
 	exchangeKey
+	logStashKey
 )
 
 // WithRequestID makes the calls made with ctx send id as MS-RequestId instead of a new GUID.
@@ -183,10 +187,12 @@ type policyFunc func(*policy.Request) (*http.Response, error)
 func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }
 
 // exchange is what the pipeline answered for one call: the final response and its body
-// (with a UTF-8 byte-order mark removed), kept so that errors can carry them.
+// (with a UTF-8 byte-order mark removed), kept so that errors can carry them. err is a failure
+// that still came with a response (a body past the bound: then body is its first 64 KiB).
 type exchange struct {
 	resp *http.Response
 	body []byte
+	err  error
 }
 
 // pipelineDoer adapts an azcore pipeline to the generated client's HttpRequestDoer.
@@ -201,6 +207,10 @@ func (d pipelineDoer) Do(r *http.Request) (*http.Response, error) {
 	}
 	resp, err := d.pl.Do(req)
 	if err != nil {
+		var tooLarge *tooLargeError
+		if ex, ok := r.Context().Value(exchangeKey).(*exchange); ok && errors.As(err, &tooLarge) {
+			ex.resp, ex.body, ex.err = tooLarge.resp, tooLarge.prefix, tooLarge
+		}
 		return nil, err
 	}
 	body, err := runtime.Payload(resp)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
 // RefreshTokenCredentialOptions configures NewRefreshTokenCredential.
@@ -31,7 +32,9 @@ type RefreshTokenCredentialOptions struct {
 	// fails with that error (the new token is still used in memory), so that a failure to
 	// persist is never silent.
 	OnRefreshTokenRotated func(ctx context.Context, refreshToken string) error
-	// HTTPClient sends the token requests (default http.DefaultClient).
+	// HTTPClient sends the token requests (default http.DefaultClient). It is used through a
+	// copy that never follows a redirect: a 307 would send the refresh token and the client
+	// secret again, to wherever it points. A 3xx is an *AuthenticationError naming its target.
 	HTTPClient *http.Client
 }
 
@@ -84,7 +87,7 @@ func NewRefreshTokenCredential(tenantID, clientID, refreshToken string, opts *Re
 		clientID:     clientID,
 		clientSecret: o.ClientSecret,
 		onRotated:    o.OnRefreshTokenRotated,
-		httpClient:   hc,
+		httpClient:   withoutRedirects(hc),
 		refreshToken: refreshToken,
 	}, nil
 }
@@ -120,9 +123,15 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 		return azcore.AccessToken{}, fmt.Errorf("partnercenter: refresh-token exchange: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if location := resp.Header.Get("Location"); location != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, redirect: &redirectError{target: redirectTarget(req.URL, location)}}
+	}
+	body, tooLarge, err := readBounded(resp.Body, resp.ContentLength, maxTokenResponseBytes)
 	if err != nil {
 		return azcore.AccessToken{}, fmt.Errorf("partnercenter: refresh-token exchange: reading the answer: %w", err)
+	}
+	if tooLarge {
+		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, decodeErr: fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, maxTokenResponseBytes)}
 	}
 	var tr tokenResponse
 	decodeErr := json.Unmarshal(body, &tr)
@@ -146,6 +155,9 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 	}
 	return token, nil
 }
+
+// maxTokenResponseBytes bounds a token endpoint's answer; a real one is a few KiB.
+const maxTokenResponseBytes = 1 << 20
 
 type tokenResponse struct {
 	AccessToken      string    `json:"access_token"`
@@ -174,30 +186,45 @@ func (f *flexInt64) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// AuthenticationError is a refused or malformed token exchange. It never holds the refresh
-// token, the client secret or an access token.
+// AuthenticationError is a refused, redirected or malformed token exchange. It never holds
+// the refresh token or the client secret it sent; what the endpoint answered is kept in the
+// fields, and Error() masks credentials in everything it prints and bounds its length.
 type AuthenticationError struct {
 	StatusCode    int
 	ErrorCode     string // OAuth2 error, e.g. "invalid_grant"
 	Description   string // error_description
 	CorrelationID string
 	decodeErr     error
+	redirect      *redirectError
 }
 
 func (e *AuthenticationError) Error() string {
 	msg := fmt.Sprintf("partnercenter: refresh-token exchange: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.redirect != nil {
+		return msg + ": " + e.redirect.Error()
+	}
 	if e.ErrorCode != "" {
-		msg += ": " + e.ErrorCode
+		msg += ": " + redact.Bounded(e.ErrorCode, maxPrintedCode)
 	}
 	if e.Description != "" {
-		msg += ": " + redactSecrets(e.Description)
+		msg += ": " + redact.Bounded(e.Description, maxPrintedText)
 	}
 	if e.decodeErr != nil {
-		msg += ": malformed token response: " + e.decodeErr.Error()
+		msg += ": malformed token response: " + redact.Bounded(e.decodeErr.Error(), maxPrintedText)
 	} else if e.ErrorCode == "" {
 		msg += ": no access token in the answer"
+	}
+	if e.CorrelationID != "" {
+		msg += " [correlation id " + redact.Bounded(e.CorrelationID, maxPrintedID) + "]"
 	}
 	return msg
 }
 
-func (e *AuthenticationError) Unwrap() error { return e.decodeErr }
+// Unwrap returns the decoding error of a malformed answer (ErrResponseTooLarge for one past
+// 1 MiB), or ErrRedirectRefused for a 3xx.
+func (e *AuthenticationError) Unwrap() error {
+	if e.redirect != nil {
+		return e.redirect
+	}
+	return e.decodeErr
+}

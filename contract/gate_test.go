@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,11 @@ var _ = Describe("Recorded exchanges", func() {
 	// Replay: each interaction goes through the generated client over a go-vcr recorder, so
 	// the generated code is shown to send the recorded request and to decode the answer.
 	for _, c := range cassettes {
+		if isPublished(c.Path) {
+			// Published material carries what the generated client alone cannot decode (a BOM,
+			// empty error bodies): published_test.go replays it through partnercenter.Client.
+			continue
+		}
 		It("replays through the generated client: "+c.Path, func() {
 			rec, err := recorder.New(strings.TrimSuffix(c.Path, ".yaml"),
 				recorder.WithMode(recorder.ModeReplayOnly),
@@ -139,6 +145,12 @@ func firstNonNil(vs ...any) any {
 func isNilPointer(v any) bool {
 	b, _ := json.Marshal(v)
 	return string(b) == "null"
+}
+
+// isPublished: the cassette is under published/, built from Microsoft's and its users'
+// published material.
+func isPublished(path string) bool {
+	return strings.Contains(filepath.ToSlash(path), "/published/")
 }
 
 func pathOf(raw string) string {

@@ -6,10 +6,13 @@ import (
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
+
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-// Headers removed from every recorded interaction before it is saved.
-var redactedHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Ms-Client-Secret"}
+// redactedHeaders are removed from every recorded interaction before it is saved: the headers
+// that carry or may echo a credential (internal/redact, the project's one list).
+var redactedHeaders = redact.SensitiveHeaders()
 
 // RedactInteraction is the BeforeSaveHook of recordings: it removes credentials from an
 // interaction, and drops token-endpoint exchanges (whose bodies are secrets) altogether.

@@ -11,7 +11,6 @@ package contract
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -128,34 +127,100 @@ var noAuth = &openapi3filter.Options{
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
+	ex.RequestHeader = canonicalHeader(ex.RequestHeader)
+	ex.ResponseHeader = canonicalHeader(ex.ResponseHeader)
 	reqInput, op := v.checkRequest(r, ex)
 	if op == nil {
 		return r.findings
 	}
 	status := ex.Status
-	if op.Responses.Status(status) == nil {
+	respRef := op.Responses.Status(status)
+	if respRef == nil {
 		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
 		return r.findings
 	}
+	// kin-openapi judges the documented headers; the body is decoded and judged below, by
+	// the gate's own media-type rules (media.go, body.go).
 	respInput := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: reqInput,
 		Status:                 status,
 		Header:                 ex.ResponseHeader,
-		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, ExcludeResponseBody: true},
 	}
-	respInput.SetBodyBytes(ex.ResponseBody)
 	if err := openapi3filter.ValidateResponse(context.Background(), respInput); err != nil {
 		r.addErrors(err, "/response")
 	}
-	v.reportUndeclared(r, op, ex)
+	v.checkResponseBody(r, respRef.Value, ex)
 	return r.findings
+}
+
+// checkResponseBody judges the response's media type and body against the documented
+// response resp.
+func (v *Validator) checkResponseBody(r *reporter, resp *openapi3.Response, ex Exchange) {
+	contentTypes := ex.ResponseHeader.Values("Content-Type")
+	if len(contentTypes) > 1 {
+		r.add(Violation, "/response/header/Content-Type", fmt.Sprintf("is sent %d times: a response has one media type", len(contentTypes)))
+		return
+	}
+	if len(contentTypes) == 0 || strings.TrimSpace(contentTypes[0]) == "" {
+		v.checkUntypedBody(r, ex)
+		return
+	}
+	mt, ok := parseMediaType(contentTypes[0])
+	if !ok {
+		r.add(Violation, "/response/header/Content-Type", "is not a media type")
+		return
+	}
+	media, fallback := documentedMedia(resp.Content, mt)
+	if media == nil {
+		r.add(Violation, "/response/header/Content-Type", fmt.Sprintf("media type %q is not documented for this status", mt))
+		return
+	}
+	if fallback != "" {
+		r.add(v.driftSeverity(), "/response/header/Content-Type", fmt.Sprintf("media type %q is not documented; its body is judged by the %s schema", mt, fallback))
+	}
+	body, findings := DecodeBody(ex.ResponseHeader, ex.ResponseBody, media.Schema)
+	r.merge(findings)
+	if !body.Decoded || media.Schema == nil {
+		return
+	}
+	if err := media.Schema.Value.VisitJSON(body.Value, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
+		r.addNested(err, "/response/body", "does not conform")
+	}
+	for _, ptr := range v.undeclaredFields(media.Schema, body.Value, "/response/body") {
+		r.add(v.driftSeverity(), ptr, "field is not declared in the spec")
+	}
+}
+
+// checkUntypedBody judges a response without Content-Type. An error status with an empty
+// body is what the service sometimes sends: both official .NET SDKs have a branch for it
+// and fall back to the reason phrase (DefaultPartnerServiceErrorHandler.cs). It is drift,
+// not conformance, because the spec documents an error body (a violation in strict mode).
+func (v *Validator) checkUntypedBody(r *reporter, ex Exchange) {
+	switch {
+	case len(ex.ResponseBody) > 0:
+		r.add(Violation, "/response/header/Content-Type", "is missing for a non-empty body")
+	case ex.Status >= 400:
+		r.add(v.driftSeverity(), "/response/body", "is empty, with no Content-Type, where the spec documents an error body: clients must fall back to the status")
+	default:
+		r.add(Violation, "/response/body", "is empty, with no Content-Type, where the spec documents a body")
+	}
+}
+
+// driftSeverity is how departures that clients must tolerate are reported: drift, or a
+// violation in strict mode.
+func (v *Validator) driftSeverity() Severity {
+	if v.strict {
+		return Violation
+	}
+	return Drift
 }
 
 // ValidateRequest judges a request alone, as a server does before it acts on it. It returns
 // the operation the request routes to ("" for none) and the request's findings.
 func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, body []byte) (operationID string, findings []Finding) {
 	r := &reporter{}
-	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: header, RequestBody: body})
+	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: canonicalHeader(header), RequestBody: body})
 	if op != nil {
 		operationID = op.OperationID
 	}
@@ -163,7 +228,7 @@ func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, b
 }
 
 // checkRequest routes the exchange's request and validates it; op is nil when it routes to
-// no operation.
+// no operation. ex.RequestHeader must have canonical keys.
 func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
 	u, err := url.Parse(ex.URL)
 	if err != nil {
@@ -176,24 +241,39 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 		r.add(Violation, "/request/method", fmt.Sprintf("%q is not an HTTP method", ex.Method))
 		return nil, nil
 	}
+	header := ex.RequestHeader
+	if header == nil {
+		header = http.Header{}
+	}
+	if cts := header.Values("Content-Type"); len(cts) > 1 {
+		r.add(Violation, "/request/header/Content-Type", fmt.Sprintf("is sent %d times: a request has one media type", len(cts)))
+		return nil, nil
+	} else if len(cts) == 1 {
+		// kin-openapi looks the media type up as written; media types are case-insensitive.
+		if mt, ok := parseMediaType(cts[0]); ok {
+			header = header.Clone()
+			header.Set("Content-Type", mt)
+		}
+	}
 	// Built by hand rather than with http.NewRequest, which would parse the URL a second
 	// time; the body fields are set as http.NewRequest sets them, which kin-openapi relies on.
-	req := &http.Request{Method: ex.Method, URL: u, Host: u.Host, Header: ex.RequestHeader,
+	req := &http.Request{Method: ex.Method, URL: u, Host: u.Host, Header: header,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Body: http.NoBody, GetBody: noBody}
-	if req.Header == nil {
-		req.Header = http.Header{}
-	}
 	if n := len(ex.RequestBody); n > 0 {
 		body := ex.RequestBody
 		req.ContentLength = int64(n)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
-	route, pathParams, err := v.router.FindRoute(req)
+	route, pathParams, err := v.findRoute(ex.Method, u)
 	if err != nil {
 		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
-		if errors.Is(err, routers.ErrMethodNotAllowed) {
+		var routeErr *routers.RouteError
+		switch {
+		case errors.Is(err, routers.ErrMethodNotAllowed):
 			reason = fmt.Sprintf("the path has no %s operation", ex.Method)
+		case !errors.As(err, &routeErr):
+			reason = err.Error()
 		}
 		r.add(Violation, "/request/method", reason)
 		return nil, nil
@@ -221,36 +301,16 @@ func validMethod(m string) bool {
 	return true
 }
 
-// reportUndeclared finds response fields the schema does not declare.
-func (v *Validator) reportUndeclared(r *reporter, op *openapi3.Operation, ex Exchange) {
-	resp := op.Responses.Status(ex.Status).Value
-	mediaType := ex.ResponseHeader.Get("Content-Type")
-	mt := resp.Content.Get(mediaType)
-	if mt == nil || mt.Schema == nil || len(ex.ResponseBody) == 0 {
-		return
-	}
-	var body any
-	var err error
-	if strings.Contains(mediaType, "xml") {
-		body, err = decodeXML(bytes.NewReader(ex.ResponseBody), mt.Schema)
-	} else {
-		err = json.Unmarshal(ex.ResponseBody, &body)
-	}
-	if err != nil {
-		return // already a violation of the body's schema
-	}
-	severity := Drift
-	if v.strict {
-		severity = Violation
-	}
-	for _, ptr := range v.undeclaredFields(mt.Schema, body, "/response/body") {
-		r.add(severity, ptr, "field is not declared in the spec")
-	}
-}
-
 type reporter struct {
 	base     Finding
 	findings []Finding
+}
+
+// merge adds findings made without the exchange's labels (DecodeBody's).
+func (r *reporter) merge(fs []Finding) {
+	for _, f := range fs {
+		r.add(f.Severity, f.Pointer, f.Reason)
+	}
 }
 
 func (r *reporter) add(s Severity, pointer, reason string) {
@@ -435,12 +495,10 @@ func (v *Validator) Route(method, rawURL string) (operationID string, pathParams
 	if err != nil {
 		return "", nil, err
 	}
-	u.Scheme, u.Host = "http", "gate.invalid"
-	req, err := http.NewRequest(method, u.String(), nil)
-	if err != nil {
-		return "", nil, err
+	if !validMethod(method) {
+		return "", nil, fmt.Errorf("%q is not an HTTP method", method)
 	}
-	route, params, err := v.router.FindRoute(req)
+	route, params, err := v.findRoute(method, u)
 	if err != nil {
 		return "", nil, err
 	}

@@ -25,6 +25,7 @@ type ActivationLink struct {
 	LineItemNumber int32 `json:"lineItemNumber"`
 
 	// Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Link Link `json:"link"`
 }
 
@@ -88,11 +89,12 @@ type KeyValuePair struct {
 }
 
 // Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 type Link struct {
 	Body    *string        `json:"body,omitempty"`
 	Headers []KeyValuePair `json:"headers"`
 	Method  string         `json:"method"`
-	URI     string         `json:"uri"`
+	URI     string         `json:"uri,omitempty"`
 }
 
 // ResourceAttributes Metadata of a resource.
@@ -106,12 +108,15 @@ type ResourceAttributes struct {
 // ResourceLinks Navigation links of a resource or collection.
 type ResourceLinks struct {
 	// Next A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Next *Link `json:"next,omitempty"`
 
 	// Previous A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Previous *Link `json:"previous,omitempty"`
 
 	// Self A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Self *Link `json:"self,omitempty"`
 }
 
@@ -132,6 +137,9 @@ type CustomerID = HexGUID
 
 // LineItemNumber defines model for LineItemNumber.
 type LineItemNumber = int32
+
+// MSCV defines model for MSCV.
+type MSCV = string
 
 // MSContractVersion defines model for MSContractVersion.
 type MSContractVersion = string
@@ -166,6 +174,9 @@ type BadRequest = Error
 // Conflict The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
 type Conflict = Error
 
+// ExpectationFailed The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
+type ExpectationFailed = Error
+
 // Forbidden The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
 type Forbidden = Error
 
@@ -175,8 +186,20 @@ type GatewayTimeout = Error
 // InternalServerError The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
 type InternalServerError = Error
 
+// MethodNotAllowed The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
+type MethodNotAllowed = Error
+
+// NotAcceptable The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
+type NotAcceptable = Error
+
 // NotFound The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
 type NotFound = Error
+
+// NotImplemented The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
+type NotImplemented = Error
+
+// PreconditionFailed The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
+type PreconditionFailed = Error
 
 // RequestTimeout The Partner Center error body of 4xx and 5xx answers (error-codes page). The extended fields appear on some errors only.
 type RequestTimeout = Error
@@ -209,6 +232,9 @@ type GetOrderActivationLinksParams struct {
 
 	// MSPartnerCenterApplication The calling application's name.
 	MSPartnerCenterApplication *MSPartnerCenterApplication `json:"MS-PartnerCenter-Application,omitempty"`
+
+	// MSCV A correlation vector "used for tracking requests internally. If a ms-cv is not provided, the server will generate a new one for each request" (REST reference of activate-sandbox-subscription, request headers). Responses carry one too (`MS-CV: xqqtn+OEVE2ridoS.0` in Partner-Center-PowerShell's SessionRecords), which is not a GUID, so only a string is required.
+	MSCV *MSCV `json:"MS-CV,omitempty"`
 }
 
 // GetLineItemActivationLinksParams defines parameters for GetLineItemActivationLinks.
@@ -227,6 +253,9 @@ type GetLineItemActivationLinksParams struct {
 
 	// MSPartnerCenterApplication The calling application's name.
 	MSPartnerCenterApplication *MSPartnerCenterApplication `json:"MS-PartnerCenter-Application,omitempty"`
+
+	// MSCV A correlation vector "used for tracking requests internally. If a ms-cv is not provided, the server will generate a new one for each request" (REST reference of activate-sandbox-subscription, request headers). Responses carry one too (`MS-CV: xqqtn+OEVE2ridoS.0` in Partner-Center-PowerShell's SessionRecords), which is not a GUID, so only a string is required.
+	MSCV *MSCV `json:"MS-CV,omitempty"`
 }
 
 // ActivateSubscriptionParams defines parameters for ActivateSubscription.
@@ -245,6 +274,9 @@ type ActivateSubscriptionParams struct {
 
 	// MSPartnerCenterApplication The calling application's name.
 	MSPartnerCenterApplication *MSPartnerCenterApplication `json:"MS-PartnerCenter-Application,omitempty"`
+
+	// MSCV A correlation vector "used for tracking requests internally. If a ms-cv is not provided, the server will generate a new one for each request" (REST reference of activate-sandbox-subscription, request headers). Responses carry one too (`MS-CV: xqqtn+OEVE2ridoS.0` in Partner-Center-PowerShell's SessionRecords), which is not a GUID, so only a string is required.
+	MSCV *MSCV `json:"MS-CV,omitempty"`
 }
 
 // GetSubscriptionActivationLinksParams defines parameters for GetSubscriptionActivationLinks.
@@ -263,6 +295,9 @@ type GetSubscriptionActivationLinksParams struct {
 
 	// MSPartnerCenterApplication The calling application's name.
 	MSPartnerCenterApplication *MSPartnerCenterApplication `json:"MS-PartnerCenter-Application,omitempty"`
+
+	// MSCV A correlation vector "used for tracking requests internally. If a ms-cv is not provided, the server will generate a new one for each request" (REST reference of activate-sandbox-subscription, request headers). Responses carry one too (`MS-CV: xqqtn+OEVE2ridoS.0` in Partner-Center-PowerShell's SessionRecords), which is not a GUID, so only a string is required.
+	MSCV *MSCV `json:"MS-CV,omitempty"`
 }
 
 // ActivateSubscriptionJSONRequestBody defines body for ActivateSubscription for application/json ContentType.
@@ -784,6 +819,17 @@ func NewGetOrderActivationLinksRequest(server string, customerID CustomerID, ord
 			req.Header.Set("MS-PartnerCenter-Application", headerParam4)
 		}
 
+		if params.MSCV != nil {
+			var headerParam5 string
+
+			headerParam5, err = runtime.StyleParamWithOptions("simple", false, "MS-CV", *params.MSCV, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("MS-CV", headerParam5)
+		}
+
 	}
 
 	return req, nil
@@ -889,6 +935,17 @@ func NewGetLineItemActivationLinksRequest(server string, customerID CustomerID, 
 			}
 
 			req.Header.Set("MS-PartnerCenter-Application", headerParam4)
+		}
+
+		if params.MSCV != nil {
+			var headerParam5 string
+
+			headerParam5, err = runtime.StyleParamWithOptions("simple", false, "MS-CV", *params.MSCV, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("MS-CV", headerParam5)
 		}
 
 	}
@@ -1004,6 +1061,17 @@ func NewActivateSubscriptionRequestWithBody(server string, customerID CustomerID
 			req.Header.Set("MS-PartnerCenter-Application", headerParam4)
 		}
 
+		if params.MSCV != nil {
+			var headerParam5 string
+
+			headerParam5, err = runtime.StyleParamWithOptions("simple", false, "MS-CV", *params.MSCV, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("MS-CV", headerParam5)
+		}
+
 	}
 
 	return req, nil
@@ -1102,6 +1170,17 @@ func NewGetSubscriptionActivationLinksRequest(server string, customerID Customer
 			}
 
 			req.Header.Set("MS-PartnerCenter-Application", headerParam4)
+		}
+
+		if params.MSCV != nil {
+			var headerParam5 string
+
+			headerParam5, err = runtime.StyleParamWithOptions("simple", false, "MS-CV", *params.MSCV, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("MS-CV", headerParam5)
 		}
 
 	}
@@ -1276,6 +1355,18 @@ type GetOrderActivationLinksResponse404Headers struct {
 	MSRequestID     *string
 }
 
+// GetOrderActivationLinksResponse405Headers the declared response headers of an HTTP 405 response for GetOrderActivationLinks
+type GetOrderActivationLinksResponse405Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetOrderActivationLinksResponse406Headers the declared response headers of an HTTP 406 response for GetOrderActivationLinks
+type GetOrderActivationLinksResponse406Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
 // GetOrderActivationLinksResponse408Headers the declared response headers of an HTTP 408 response for GetOrderActivationLinks
 type GetOrderActivationLinksResponse408Headers struct {
 	MSCorrelationID *string
@@ -1284,6 +1375,18 @@ type GetOrderActivationLinksResponse408Headers struct {
 
 // GetOrderActivationLinksResponse409Headers the declared response headers of an HTTP 409 response for GetOrderActivationLinks
 type GetOrderActivationLinksResponse409Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetOrderActivationLinksResponse412Headers the declared response headers of an HTTP 412 response for GetOrderActivationLinks
+type GetOrderActivationLinksResponse412Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetOrderActivationLinksResponse417Headers the declared response headers of an HTTP 417 response for GetOrderActivationLinks
+type GetOrderActivationLinksResponse417Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1297,6 +1400,12 @@ type GetOrderActivationLinksResponse429Headers struct {
 
 // GetOrderActivationLinksResponse500Headers the declared response headers of an HTTP 500 response for GetOrderActivationLinks
 type GetOrderActivationLinksResponse500Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetOrderActivationLinksResponse501Headers the declared response headers of an HTTP 501 response for GetOrderActivationLinks
+type GetOrderActivationLinksResponse501Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1342,6 +1451,14 @@ type GetOrderActivationLinksResponse struct {
 	JSON404 *NotFound
 	// XML404 the response for an HTTP 404 `application/xml` response
 	XML404 *Error
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// XML405 the response for an HTTP 405 `application/xml` response
+	XML405 *Error
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// XML406 the response for an HTTP 406 `application/xml` response
+	XML406 *Error
 	// JSON408 the response for an HTTP 408 `application/json` response
 	JSON408 *RequestTimeout
 	// XML408 the response for an HTTP 408 `application/xml` response
@@ -1350,6 +1467,14 @@ type GetOrderActivationLinksResponse struct {
 	JSON409 *Conflict
 	// XML409 the response for an HTTP 409 `application/xml` response
 	XML409 *Error
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// XML412 the response for an HTTP 412 `application/xml` response
+	XML412 *Error
+	// JSON417 the response for an HTTP 417 `application/json` response
+	JSON417 *ExpectationFailed
+	// XML417 the response for an HTTP 417 `application/xml` response
+	XML417 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// XML429 the response for an HTTP 429 `application/xml` response
@@ -1358,6 +1483,10 @@ type GetOrderActivationLinksResponse struct {
 	JSON500 *InternalServerError
 	// XML500 the response for an HTTP 500 `application/xml` response
 	XML500 *Error
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// XML501 the response for an HTTP 501 `application/xml` response
+	XML501 *Error
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// XML502 the response for an HTTP 502 `application/xml` response
@@ -1380,14 +1509,24 @@ type GetOrderActivationLinksResponse struct {
 	Headers403 *GetOrderActivationLinksResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetOrderActivationLinksResponse404Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetOrderActivationLinksResponse405Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *GetOrderActivationLinksResponse406Headers
 	// Headers408 the parsed response headers for an HTTP 408 response
 	Headers408 *GetOrderActivationLinksResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *GetOrderActivationLinksResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *GetOrderActivationLinksResponse412Headers
+	// Headers417 the parsed response headers for an HTTP 417 response
+	Headers417 *GetOrderActivationLinksResponse417Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetOrderActivationLinksResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetOrderActivationLinksResponse500Headers
+	// Headers501 the parsed response headers for an HTTP 501 response
+	Headers501 *GetOrderActivationLinksResponse501Headers
 	// Headers502 the parsed response headers for an HTTP 502 response
 	Headers502 *GetOrderActivationLinksResponse502Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1446,6 +1585,26 @@ func (r GetOrderActivationLinksResponse) GetXML404() *Error {
 	return r.XML404
 }
 
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r GetOrderActivationLinksResponse) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetXML405 returns the response for an HTTP 405 `application/xml` response
+func (r GetOrderActivationLinksResponse) GetXML405() *Error {
+	return r.XML405
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r GetOrderActivationLinksResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetXML406 returns the response for an HTTP 406 `application/xml` response
+func (r GetOrderActivationLinksResponse) GetXML406() *Error {
+	return r.XML406
+}
+
 // GetJSON408 returns the response for an HTTP 408 `application/json` response
 func (r GetOrderActivationLinksResponse) GetJSON408() *RequestTimeout {
 	return r.JSON408
@@ -1466,6 +1625,26 @@ func (r GetOrderActivationLinksResponse) GetXML409() *Error {
 	return r.XML409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r GetOrderActivationLinksResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetXML412 returns the response for an HTTP 412 `application/xml` response
+func (r GetOrderActivationLinksResponse) GetXML412() *Error {
+	return r.XML412
+}
+
+// GetJSON417 returns the response for an HTTP 417 `application/json` response
+func (r GetOrderActivationLinksResponse) GetJSON417() *ExpectationFailed {
+	return r.JSON417
+}
+
+// GetXML417 returns the response for an HTTP 417 `application/xml` response
+func (r GetOrderActivationLinksResponse) GetXML417() *Error {
+	return r.XML417
+}
+
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r GetOrderActivationLinksResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
@@ -1484,6 +1663,16 @@ func (r GetOrderActivationLinksResponse) GetJSON500() *InternalServerError {
 // GetXML500 returns the response for an HTTP 500 `application/xml` response
 func (r GetOrderActivationLinksResponse) GetXML500() *Error {
 	return r.XML500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r GetOrderActivationLinksResponse) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetXML501 returns the response for an HTTP 501 `application/xml` response
+func (r GetOrderActivationLinksResponse) GetXML501() *Error {
+	return r.XML501
 }
 
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
@@ -1575,6 +1764,18 @@ type GetLineItemActivationLinksResponse404Headers struct {
 	MSRequestID     *string
 }
 
+// GetLineItemActivationLinksResponse405Headers the declared response headers of an HTTP 405 response for GetLineItemActivationLinks
+type GetLineItemActivationLinksResponse405Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetLineItemActivationLinksResponse406Headers the declared response headers of an HTTP 406 response for GetLineItemActivationLinks
+type GetLineItemActivationLinksResponse406Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
 // GetLineItemActivationLinksResponse408Headers the declared response headers of an HTTP 408 response for GetLineItemActivationLinks
 type GetLineItemActivationLinksResponse408Headers struct {
 	MSCorrelationID *string
@@ -1583,6 +1784,18 @@ type GetLineItemActivationLinksResponse408Headers struct {
 
 // GetLineItemActivationLinksResponse409Headers the declared response headers of an HTTP 409 response for GetLineItemActivationLinks
 type GetLineItemActivationLinksResponse409Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetLineItemActivationLinksResponse412Headers the declared response headers of an HTTP 412 response for GetLineItemActivationLinks
+type GetLineItemActivationLinksResponse412Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetLineItemActivationLinksResponse417Headers the declared response headers of an HTTP 417 response for GetLineItemActivationLinks
+type GetLineItemActivationLinksResponse417Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1596,6 +1809,12 @@ type GetLineItemActivationLinksResponse429Headers struct {
 
 // GetLineItemActivationLinksResponse500Headers the declared response headers of an HTTP 500 response for GetLineItemActivationLinks
 type GetLineItemActivationLinksResponse500Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetLineItemActivationLinksResponse501Headers the declared response headers of an HTTP 501 response for GetLineItemActivationLinks
+type GetLineItemActivationLinksResponse501Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1641,6 +1860,14 @@ type GetLineItemActivationLinksResponse struct {
 	JSON404 *NotFound
 	// XML404 the response for an HTTP 404 `application/xml` response
 	XML404 *Error
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// XML405 the response for an HTTP 405 `application/xml` response
+	XML405 *Error
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// XML406 the response for an HTTP 406 `application/xml` response
+	XML406 *Error
 	// JSON408 the response for an HTTP 408 `application/json` response
 	JSON408 *RequestTimeout
 	// XML408 the response for an HTTP 408 `application/xml` response
@@ -1649,6 +1876,14 @@ type GetLineItemActivationLinksResponse struct {
 	JSON409 *Conflict
 	// XML409 the response for an HTTP 409 `application/xml` response
 	XML409 *Error
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// XML412 the response for an HTTP 412 `application/xml` response
+	XML412 *Error
+	// JSON417 the response for an HTTP 417 `application/json` response
+	JSON417 *ExpectationFailed
+	// XML417 the response for an HTTP 417 `application/xml` response
+	XML417 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// XML429 the response for an HTTP 429 `application/xml` response
@@ -1657,6 +1892,10 @@ type GetLineItemActivationLinksResponse struct {
 	JSON500 *InternalServerError
 	// XML500 the response for an HTTP 500 `application/xml` response
 	XML500 *Error
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// XML501 the response for an HTTP 501 `application/xml` response
+	XML501 *Error
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// XML502 the response for an HTTP 502 `application/xml` response
@@ -1679,14 +1918,24 @@ type GetLineItemActivationLinksResponse struct {
 	Headers403 *GetLineItemActivationLinksResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetLineItemActivationLinksResponse404Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetLineItemActivationLinksResponse405Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *GetLineItemActivationLinksResponse406Headers
 	// Headers408 the parsed response headers for an HTTP 408 response
 	Headers408 *GetLineItemActivationLinksResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *GetLineItemActivationLinksResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *GetLineItemActivationLinksResponse412Headers
+	// Headers417 the parsed response headers for an HTTP 417 response
+	Headers417 *GetLineItemActivationLinksResponse417Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetLineItemActivationLinksResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetLineItemActivationLinksResponse500Headers
+	// Headers501 the parsed response headers for an HTTP 501 response
+	Headers501 *GetLineItemActivationLinksResponse501Headers
 	// Headers502 the parsed response headers for an HTTP 502 response
 	Headers502 *GetLineItemActivationLinksResponse502Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1745,6 +1994,26 @@ func (r GetLineItemActivationLinksResponse) GetXML404() *Error {
 	return r.XML404
 }
 
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r GetLineItemActivationLinksResponse) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetXML405 returns the response for an HTTP 405 `application/xml` response
+func (r GetLineItemActivationLinksResponse) GetXML405() *Error {
+	return r.XML405
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r GetLineItemActivationLinksResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetXML406 returns the response for an HTTP 406 `application/xml` response
+func (r GetLineItemActivationLinksResponse) GetXML406() *Error {
+	return r.XML406
+}
+
 // GetJSON408 returns the response for an HTTP 408 `application/json` response
 func (r GetLineItemActivationLinksResponse) GetJSON408() *RequestTimeout {
 	return r.JSON408
@@ -1765,6 +2034,26 @@ func (r GetLineItemActivationLinksResponse) GetXML409() *Error {
 	return r.XML409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r GetLineItemActivationLinksResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetXML412 returns the response for an HTTP 412 `application/xml` response
+func (r GetLineItemActivationLinksResponse) GetXML412() *Error {
+	return r.XML412
+}
+
+// GetJSON417 returns the response for an HTTP 417 `application/json` response
+func (r GetLineItemActivationLinksResponse) GetJSON417() *ExpectationFailed {
+	return r.JSON417
+}
+
+// GetXML417 returns the response for an HTTP 417 `application/xml` response
+func (r GetLineItemActivationLinksResponse) GetXML417() *Error {
+	return r.XML417
+}
+
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r GetLineItemActivationLinksResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
@@ -1783,6 +2072,16 @@ func (r GetLineItemActivationLinksResponse) GetJSON500() *InternalServerError {
 // GetXML500 returns the response for an HTTP 500 `application/xml` response
 func (r GetLineItemActivationLinksResponse) GetXML500() *Error {
 	return r.XML500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r GetLineItemActivationLinksResponse) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetXML501 returns the response for an HTTP 501 `application/xml` response
+func (r GetLineItemActivationLinksResponse) GetXML501() *Error {
+	return r.XML501
 }
 
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
@@ -1874,6 +2173,18 @@ type ActivateSubscriptionResponse404Headers struct {
 	MSRequestID     *string
 }
 
+// ActivateSubscriptionResponse405Headers the declared response headers of an HTTP 405 response for ActivateSubscription
+type ActivateSubscriptionResponse405Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// ActivateSubscriptionResponse406Headers the declared response headers of an HTTP 406 response for ActivateSubscription
+type ActivateSubscriptionResponse406Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
 // ActivateSubscriptionResponse408Headers the declared response headers of an HTTP 408 response for ActivateSubscription
 type ActivateSubscriptionResponse408Headers struct {
 	MSCorrelationID *string
@@ -1882,6 +2193,18 @@ type ActivateSubscriptionResponse408Headers struct {
 
 // ActivateSubscriptionResponse409Headers the declared response headers of an HTTP 409 response for ActivateSubscription
 type ActivateSubscriptionResponse409Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// ActivateSubscriptionResponse412Headers the declared response headers of an HTTP 412 response for ActivateSubscription
+type ActivateSubscriptionResponse412Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// ActivateSubscriptionResponse417Headers the declared response headers of an HTTP 417 response for ActivateSubscription
+type ActivateSubscriptionResponse417Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1895,6 +2218,12 @@ type ActivateSubscriptionResponse429Headers struct {
 
 // ActivateSubscriptionResponse500Headers the declared response headers of an HTTP 500 response for ActivateSubscription
 type ActivateSubscriptionResponse500Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// ActivateSubscriptionResponse501Headers the declared response headers of an HTTP 501 response for ActivateSubscription
+type ActivateSubscriptionResponse501Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -1940,6 +2269,14 @@ type ActivateSubscriptionResponse struct {
 	JSON404 *NotFound
 	// XML404 the response for an HTTP 404 `application/xml` response
 	XML404 *Error
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// XML405 the response for an HTTP 405 `application/xml` response
+	XML405 *Error
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// XML406 the response for an HTTP 406 `application/xml` response
+	XML406 *Error
 	// JSON408 the response for an HTTP 408 `application/json` response
 	JSON408 *RequestTimeout
 	// XML408 the response for an HTTP 408 `application/xml` response
@@ -1948,6 +2285,14 @@ type ActivateSubscriptionResponse struct {
 	JSON409 *Conflict
 	// XML409 the response for an HTTP 409 `application/xml` response
 	XML409 *Error
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// XML412 the response for an HTTP 412 `application/xml` response
+	XML412 *Error
+	// JSON417 the response for an HTTP 417 `application/json` response
+	JSON417 *ExpectationFailed
+	// XML417 the response for an HTTP 417 `application/xml` response
+	XML417 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// XML429 the response for an HTTP 429 `application/xml` response
@@ -1956,6 +2301,10 @@ type ActivateSubscriptionResponse struct {
 	JSON500 *InternalServerError
 	// XML500 the response for an HTTP 500 `application/xml` response
 	XML500 *Error
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// XML501 the response for an HTTP 501 `application/xml` response
+	XML501 *Error
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// XML502 the response for an HTTP 502 `application/xml` response
@@ -1978,14 +2327,24 @@ type ActivateSubscriptionResponse struct {
 	Headers403 *ActivateSubscriptionResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *ActivateSubscriptionResponse404Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ActivateSubscriptionResponse405Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *ActivateSubscriptionResponse406Headers
 	// Headers408 the parsed response headers for an HTTP 408 response
 	Headers408 *ActivateSubscriptionResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *ActivateSubscriptionResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *ActivateSubscriptionResponse412Headers
+	// Headers417 the parsed response headers for an HTTP 417 response
+	Headers417 *ActivateSubscriptionResponse417Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ActivateSubscriptionResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *ActivateSubscriptionResponse500Headers
+	// Headers501 the parsed response headers for an HTTP 501 response
+	Headers501 *ActivateSubscriptionResponse501Headers
 	// Headers502 the parsed response headers for an HTTP 502 response
 	Headers502 *ActivateSubscriptionResponse502Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2044,6 +2403,26 @@ func (r ActivateSubscriptionResponse) GetXML404() *Error {
 	return r.XML404
 }
 
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r ActivateSubscriptionResponse) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetXML405 returns the response for an HTTP 405 `application/xml` response
+func (r ActivateSubscriptionResponse) GetXML405() *Error {
+	return r.XML405
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r ActivateSubscriptionResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetXML406 returns the response for an HTTP 406 `application/xml` response
+func (r ActivateSubscriptionResponse) GetXML406() *Error {
+	return r.XML406
+}
+
 // GetJSON408 returns the response for an HTTP 408 `application/json` response
 func (r ActivateSubscriptionResponse) GetJSON408() *RequestTimeout {
 	return r.JSON408
@@ -2064,6 +2443,26 @@ func (r ActivateSubscriptionResponse) GetXML409() *Error {
 	return r.XML409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r ActivateSubscriptionResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetXML412 returns the response for an HTTP 412 `application/xml` response
+func (r ActivateSubscriptionResponse) GetXML412() *Error {
+	return r.XML412
+}
+
+// GetJSON417 returns the response for an HTTP 417 `application/json` response
+func (r ActivateSubscriptionResponse) GetJSON417() *ExpectationFailed {
+	return r.JSON417
+}
+
+// GetXML417 returns the response for an HTTP 417 `application/xml` response
+func (r ActivateSubscriptionResponse) GetXML417() *Error {
+	return r.XML417
+}
+
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r ActivateSubscriptionResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
@@ -2082,6 +2481,16 @@ func (r ActivateSubscriptionResponse) GetJSON500() *InternalServerError {
 // GetXML500 returns the response for an HTTP 500 `application/xml` response
 func (r ActivateSubscriptionResponse) GetXML500() *Error {
 	return r.XML500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r ActivateSubscriptionResponse) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetXML501 returns the response for an HTTP 501 `application/xml` response
+func (r ActivateSubscriptionResponse) GetXML501() *Error {
+	return r.XML501
 }
 
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
@@ -2173,6 +2582,18 @@ type GetSubscriptionActivationLinksResponse404Headers struct {
 	MSRequestID     *string
 }
 
+// GetSubscriptionActivationLinksResponse405Headers the declared response headers of an HTTP 405 response for GetSubscriptionActivationLinks
+type GetSubscriptionActivationLinksResponse405Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetSubscriptionActivationLinksResponse406Headers the declared response headers of an HTTP 406 response for GetSubscriptionActivationLinks
+type GetSubscriptionActivationLinksResponse406Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
 // GetSubscriptionActivationLinksResponse408Headers the declared response headers of an HTTP 408 response for GetSubscriptionActivationLinks
 type GetSubscriptionActivationLinksResponse408Headers struct {
 	MSCorrelationID *string
@@ -2181,6 +2602,18 @@ type GetSubscriptionActivationLinksResponse408Headers struct {
 
 // GetSubscriptionActivationLinksResponse409Headers the declared response headers of an HTTP 409 response for GetSubscriptionActivationLinks
 type GetSubscriptionActivationLinksResponse409Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetSubscriptionActivationLinksResponse412Headers the declared response headers of an HTTP 412 response for GetSubscriptionActivationLinks
+type GetSubscriptionActivationLinksResponse412Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetSubscriptionActivationLinksResponse417Headers the declared response headers of an HTTP 417 response for GetSubscriptionActivationLinks
+type GetSubscriptionActivationLinksResponse417Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -2194,6 +2627,12 @@ type GetSubscriptionActivationLinksResponse429Headers struct {
 
 // GetSubscriptionActivationLinksResponse500Headers the declared response headers of an HTTP 500 response for GetSubscriptionActivationLinks
 type GetSubscriptionActivationLinksResponse500Headers struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+
+// GetSubscriptionActivationLinksResponse501Headers the declared response headers of an HTTP 501 response for GetSubscriptionActivationLinks
+type GetSubscriptionActivationLinksResponse501Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
 }
@@ -2239,6 +2678,14 @@ type GetSubscriptionActivationLinksResponse struct {
 	JSON404 *NotFound
 	// XML404 the response for an HTTP 404 `application/xml` response
 	XML404 *Error
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// XML405 the response for an HTTP 405 `application/xml` response
+	XML405 *Error
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *NotAcceptable
+	// XML406 the response for an HTTP 406 `application/xml` response
+	XML406 *Error
 	// JSON408 the response for an HTTP 408 `application/json` response
 	JSON408 *RequestTimeout
 	// XML408 the response for an HTTP 408 `application/xml` response
@@ -2247,6 +2694,14 @@ type GetSubscriptionActivationLinksResponse struct {
 	JSON409 *Conflict
 	// XML409 the response for an HTTP 409 `application/xml` response
 	XML409 *Error
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// XML412 the response for an HTTP 412 `application/xml` response
+	XML412 *Error
+	// JSON417 the response for an HTTP 417 `application/json` response
+	JSON417 *ExpectationFailed
+	// XML417 the response for an HTTP 417 `application/xml` response
+	XML417 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
 	// XML429 the response for an HTTP 429 `application/xml` response
@@ -2255,6 +2710,10 @@ type GetSubscriptionActivationLinksResponse struct {
 	JSON500 *InternalServerError
 	// XML500 the response for an HTTP 500 `application/xml` response
 	XML500 *Error
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// XML501 the response for an HTTP 501 `application/xml` response
+	XML501 *Error
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *BadGateway
 	// XML502 the response for an HTTP 502 `application/xml` response
@@ -2277,14 +2736,24 @@ type GetSubscriptionActivationLinksResponse struct {
 	Headers403 *GetSubscriptionActivationLinksResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *GetSubscriptionActivationLinksResponse404Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetSubscriptionActivationLinksResponse405Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *GetSubscriptionActivationLinksResponse406Headers
 	// Headers408 the parsed response headers for an HTTP 408 response
 	Headers408 *GetSubscriptionActivationLinksResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *GetSubscriptionActivationLinksResponse409Headers
+	// Headers412 the parsed response headers for an HTTP 412 response
+	Headers412 *GetSubscriptionActivationLinksResponse412Headers
+	// Headers417 the parsed response headers for an HTTP 417 response
+	Headers417 *GetSubscriptionActivationLinksResponse417Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetSubscriptionActivationLinksResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetSubscriptionActivationLinksResponse500Headers
+	// Headers501 the parsed response headers for an HTTP 501 response
+	Headers501 *GetSubscriptionActivationLinksResponse501Headers
 	// Headers502 the parsed response headers for an HTTP 502 response
 	Headers502 *GetSubscriptionActivationLinksResponse502Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2343,6 +2812,26 @@ func (r GetSubscriptionActivationLinksResponse) GetXML404() *Error {
 	return r.XML404
 }
 
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r GetSubscriptionActivationLinksResponse) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetXML405 returns the response for an HTTP 405 `application/xml` response
+func (r GetSubscriptionActivationLinksResponse) GetXML405() *Error {
+	return r.XML405
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r GetSubscriptionActivationLinksResponse) GetJSON406() *NotAcceptable {
+	return r.JSON406
+}
+
+// GetXML406 returns the response for an HTTP 406 `application/xml` response
+func (r GetSubscriptionActivationLinksResponse) GetXML406() *Error {
+	return r.XML406
+}
+
 // GetJSON408 returns the response for an HTTP 408 `application/json` response
 func (r GetSubscriptionActivationLinksResponse) GetJSON408() *RequestTimeout {
 	return r.JSON408
@@ -2363,6 +2852,26 @@ func (r GetSubscriptionActivationLinksResponse) GetXML409() *Error {
 	return r.XML409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r GetSubscriptionActivationLinksResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetXML412 returns the response for an HTTP 412 `application/xml` response
+func (r GetSubscriptionActivationLinksResponse) GetXML412() *Error {
+	return r.XML412
+}
+
+// GetJSON417 returns the response for an HTTP 417 `application/json` response
+func (r GetSubscriptionActivationLinksResponse) GetJSON417() *ExpectationFailed {
+	return r.JSON417
+}
+
+// GetXML417 returns the response for an HTTP 417 `application/xml` response
+func (r GetSubscriptionActivationLinksResponse) GetXML417() *Error {
+	return r.XML417
+}
+
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r GetSubscriptionActivationLinksResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
@@ -2381,6 +2890,16 @@ func (r GetSubscriptionActivationLinksResponse) GetJSON500() *InternalServerErro
 // GetXML500 returns the response for an HTTP 500 `application/xml` response
 func (r GetSubscriptionActivationLinksResponse) GetXML500() *Error {
 	return r.XML500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r GetSubscriptionActivationLinksResponse) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetXML501 returns the response for an HTTP 501 `application/xml` response
+func (r GetSubscriptionActivationLinksResponse) GetXML501() *Error {
+	return r.XML501
 }
 
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
@@ -2648,6 +3167,34 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 		}
 		response.XML404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 405:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 406:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
 		var dest RequestTimeout
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2676,6 +3223,34 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 		}
 		response.XML409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 412:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 417:
+		var dest ExpectationFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON417 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 417:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML417 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2703,6 +3278,20 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 			return nil, err
 		}
 		response.XML500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 501:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML501 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest BadGateway
@@ -2761,16 +3350,31 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 	case rsp.StatusCode == 404:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 405:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 406:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 408:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 409:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 412:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 417:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 429:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 500:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 501:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 502:
@@ -2870,6 +3474,40 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 			headers.MSRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 405:
+		var headers GetOrderActivationLinksResponse405Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 406:
+		var headers GetOrderActivationLinksResponse406Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 408:
 		var headers GetOrderActivationLinksResponse408Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -2904,6 +3542,40 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 			headers.MSRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers GetOrderActivationLinksResponse412Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 417:
+		var headers GetOrderActivationLinksResponse417Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers417 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetOrderActivationLinksResponse429Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -2945,6 +3617,23 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 			headers.MSRequestID = &value
 		}
 		response.Headers500 = &headers
+	case rsp.StatusCode == 501:
+		var headers GetOrderActivationLinksResponse501Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers501 = &headers
 	case rsp.StatusCode == 502:
 		var headers GetOrderActivationLinksResponse502Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3085,6 +3774,34 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 		}
 		response.XML404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 405:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 406:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
 		var dest RequestTimeout
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3113,6 +3830,34 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 		}
 		response.XML409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 412:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 417:
+		var dest ExpectationFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON417 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 417:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML417 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3140,6 +3885,20 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 			return nil, err
 		}
 		response.XML500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 501:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML501 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest BadGateway
@@ -3198,16 +3957,31 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 	case rsp.StatusCode == 404:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 405:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 406:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 408:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 409:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 412:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 417:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 429:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 500:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 501:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 502:
@@ -3307,6 +4081,40 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 			headers.MSRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 405:
+		var headers GetLineItemActivationLinksResponse405Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 406:
+		var headers GetLineItemActivationLinksResponse406Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 408:
 		var headers GetLineItemActivationLinksResponse408Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3341,6 +4149,40 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 			headers.MSRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers GetLineItemActivationLinksResponse412Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 417:
+		var headers GetLineItemActivationLinksResponse417Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers417 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetLineItemActivationLinksResponse429Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3382,6 +4224,23 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 			headers.MSRequestID = &value
 		}
 		response.Headers500 = &headers
+	case rsp.StatusCode == 501:
+		var headers GetLineItemActivationLinksResponse501Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers501 = &headers
 	case rsp.StatusCode == 502:
 		var headers GetLineItemActivationLinksResponse502Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3522,6 +4381,34 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 		}
 		response.XML404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 405:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 406:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
 		var dest RequestTimeout
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3550,6 +4437,34 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 		}
 		response.XML409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 412:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 417:
+		var dest ExpectationFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON417 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 417:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML417 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3577,6 +4492,20 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 			return nil, err
 		}
 		response.XML500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 501:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML501 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest BadGateway
@@ -3635,16 +4564,31 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 	case rsp.StatusCode == 404:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 405:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 406:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 408:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 409:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 412:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 417:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 429:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 500:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 501:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 502:
@@ -3744,6 +4688,40 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 			headers.MSRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 405:
+		var headers ActivateSubscriptionResponse405Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 406:
+		var headers ActivateSubscriptionResponse406Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 408:
 		var headers ActivateSubscriptionResponse408Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3778,6 +4756,40 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 			headers.MSRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers ActivateSubscriptionResponse412Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 417:
+		var headers ActivateSubscriptionResponse417Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers417 = &headers
 	case rsp.StatusCode == 429:
 		var headers ActivateSubscriptionResponse429Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3819,6 +4831,23 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 			headers.MSRequestID = &value
 		}
 		response.Headers500 = &headers
+	case rsp.StatusCode == 501:
+		var headers ActivateSubscriptionResponse501Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers501 = &headers
 	case rsp.StatusCode == 502:
 		var headers ActivateSubscriptionResponse502Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -3959,6 +4988,34 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 		}
 		response.XML404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 405:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 406:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
 		var dest RequestTimeout
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3987,6 +5044,34 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 		}
 		response.XML409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 412:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 417:
+		var dest ExpectationFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON417 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 417:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML417 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4014,6 +5099,20 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 			return nil, err
 		}
 		response.XML500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 501:
+		var dest Error
+		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.XML501 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest BadGateway
@@ -4072,16 +5171,31 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 	case rsp.StatusCode == 404:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 405:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 406:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 408:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 409:
 	// Content-type (text/json) unsupported
 
+	case rsp.StatusCode == 412:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 417:
+	// Content-type (text/json) unsupported
+
 	case rsp.StatusCode == 429:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 500:
+	// Content-type (text/json) unsupported
+
+	case rsp.StatusCode == 501:
 	// Content-type (text/json) unsupported
 
 	case rsp.StatusCode == 502:
@@ -4181,6 +5295,40 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 			headers.MSRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 405:
+		var headers GetSubscriptionActivationLinksResponse405Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 406:
+		var headers GetSubscriptionActivationLinksResponse406Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 408:
 		var headers GetSubscriptionActivationLinksResponse408Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -4215,6 +5363,40 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 			headers.MSRequestID = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 412:
+		var headers GetSubscriptionActivationLinksResponse412Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers412 = &headers
+	case rsp.StatusCode == 417:
+		var headers GetSubscriptionActivationLinksResponse417Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers417 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetSubscriptionActivationLinksResponse429Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -4256,6 +5438,23 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 			headers.MSRequestID = &value
 		}
 		response.Headers500 = &headers
+	case rsp.StatusCode == 501:
+		var headers GetSubscriptionActivationLinksResponse501Headers
+		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-CorrelationId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSCorrelationID = &value
+		}
+		if values := rsp.Header.Values("MS-RequestId"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "MS-RequestId", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.MSRequestID = &value
+		}
+		response.Headers501 = &headers
 	case rsp.StatusCode == 502:
 		var headers GetSubscriptionActivationLinksResponse502Headers
 		if values := rsp.Header.Values("MS-CorrelationId"); len(values) > 0 {
@@ -4461,6 +5660,25 @@ func (siw *ServerInterfaceWrapper) GetOrderActivationLinks(w http.ResponseWriter
 
 	}
 
+	// ------------- Optional header parameter "MS-CV" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("MS-CV")]; found {
+		var MSCV MSCV
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "MS-CV", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "MS-CV", valueList[0], &MSCV, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "MS-CV", Err: err})
+			return
+		}
+
+		params.MSCV = &MSCV
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetOrderActivationLinks(w, r, customerID, orderID, params)
 	}))
@@ -4605,6 +5823,25 @@ func (siw *ServerInterfaceWrapper) GetLineItemActivationLinks(w http.ResponseWri
 
 	}
 
+	// ------------- Optional header parameter "MS-CV" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("MS-CV")]; found {
+		var MSCV MSCV
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "MS-CV", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "MS-CV", valueList[0], &MSCV, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "MS-CV", Err: err})
+			return
+		}
+
+		params.MSCV = &MSCV
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetLineItemActivationLinks(w, r, customerID, orderID, lineItemNumber, params)
 	}))
@@ -4740,6 +5977,25 @@ func (siw *ServerInterfaceWrapper) ActivateSubscription(w http.ResponseWriter, r
 
 	}
 
+	// ------------- Optional header parameter "MS-CV" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("MS-CV")]; found {
+		var MSCV MSCV
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "MS-CV", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "MS-CV", valueList[0], &MSCV, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "MS-CV", Err: err})
+			return
+		}
+
+		params.MSCV = &MSCV
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ActivateSubscription(w, r, customerID, subscriptionID, params)
 	}))
@@ -4872,6 +6128,25 @@ func (siw *ServerInterfaceWrapper) GetSubscriptionActivationLinks(w http.Respons
 		}
 
 		params.MSPartnerCenterApplication = &MSPartnerCenterApplication
+
+	}
+
+	// ------------- Optional header parameter "MS-CV" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("MS-CV")]; found {
+		var MSCV MSCV
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "MS-CV", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "MS-CV", valueList[0], &MSCV, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "MS-CV", Err: err})
+			return
+		}
+
+		params.MSCV = &MSCV
 
 	}
 
@@ -5102,6 +6377,28 @@ type ConflictTextJSONResponse struct {
 	ContentLength int64
 }
 
+type ExpectationFailedResponseHeaders struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+type ExpectationFailedJSONResponse struct {
+	Body Error
+
+	Headers ExpectationFailedResponseHeaders
+}
+type ExpectationFailedApplicationXMLResponse struct {
+	Body io.Reader
+
+	Headers       ExpectationFailedResponseHeaders
+	ContentLength int64
+}
+type ExpectationFailedTextJSONResponse struct {
+	Body io.Reader
+
+	Headers       ExpectationFailedResponseHeaders
+	ContentLength int64
+}
+
 type ForbiddenResponseHeaders struct {
 	MSCorrelationID *string
 	MSRequestID     *string
@@ -5168,6 +6465,50 @@ type InternalServerErrorTextJSONResponse struct {
 	ContentLength int64
 }
 
+type MethodNotAllowedResponseHeaders struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+type MethodNotAllowedJSONResponse struct {
+	Body Error
+
+	Headers MethodNotAllowedResponseHeaders
+}
+type MethodNotAllowedApplicationXMLResponse struct {
+	Body io.Reader
+
+	Headers       MethodNotAllowedResponseHeaders
+	ContentLength int64
+}
+type MethodNotAllowedTextJSONResponse struct {
+	Body io.Reader
+
+	Headers       MethodNotAllowedResponseHeaders
+	ContentLength int64
+}
+
+type NotAcceptableResponseHeaders struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+type NotAcceptableJSONResponse struct {
+	Body Error
+
+	Headers NotAcceptableResponseHeaders
+}
+type NotAcceptableApplicationXMLResponse struct {
+	Body io.Reader
+
+	Headers       NotAcceptableResponseHeaders
+	ContentLength int64
+}
+type NotAcceptableTextJSONResponse struct {
+	Body io.Reader
+
+	Headers       NotAcceptableResponseHeaders
+	ContentLength int64
+}
+
 type NotFoundResponseHeaders struct {
 	MSCorrelationID *string
 	MSRequestID     *string
@@ -5187,6 +6528,50 @@ type NotFoundTextJSONResponse struct {
 	Body io.Reader
 
 	Headers       NotFoundResponseHeaders
+	ContentLength int64
+}
+
+type NotImplementedResponseHeaders struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+type NotImplementedJSONResponse struct {
+	Body Error
+
+	Headers NotImplementedResponseHeaders
+}
+type NotImplementedApplicationXMLResponse struct {
+	Body io.Reader
+
+	Headers       NotImplementedResponseHeaders
+	ContentLength int64
+}
+type NotImplementedTextJSONResponse struct {
+	Body io.Reader
+
+	Headers       NotImplementedResponseHeaders
+	ContentLength int64
+}
+
+type PreconditionFailedResponseHeaders struct {
+	MSCorrelationID *string
+	MSRequestID     *string
+}
+type PreconditionFailedJSONResponse struct {
+	Body Error
+
+	Headers PreconditionFailedResponseHeaders
+}
+type PreconditionFailedApplicationXMLResponse struct {
+	Body io.Reader
+
+	Headers       PreconditionFailedResponseHeaders
+	ContentLength int64
+}
+type PreconditionFailedTextJSONResponse struct {
+	Body io.Reader
+
+	Headers       PreconditionFailedResponseHeaders
 	ContentLength int64
 }
 
@@ -5651,6 +7036,144 @@ func (response GetOrderActivationLinks404TextJSONResponse) VisitGetOrderActivati
 	return err
 }
 
+type GetOrderActivationLinks405JSONResponse struct{ MethodNotAllowedJSONResponse }
+
+func (response GetOrderActivationLinks405JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrderActivationLinks405ApplicationXMLResponse struct {
+	MethodNotAllowedApplicationXMLResponse
+}
+
+func (response GetOrderActivationLinks405ApplicationXMLResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks405TextJSONResponse struct {
+	MethodNotAllowedTextJSONResponse
+}
+
+func (response GetOrderActivationLinks405TextJSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response GetOrderActivationLinks406JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrderActivationLinks406ApplicationXMLResponse struct {
+	NotAcceptableApplicationXMLResponse
+}
+
+func (response GetOrderActivationLinks406ApplicationXMLResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks406TextJSONResponse struct{ NotAcceptableTextJSONResponse }
+
+func (response GetOrderActivationLinks406TextJSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type GetOrderActivationLinks408JSONResponse struct{ RequestTimeoutJSONResponse }
 
 func (response GetOrderActivationLinks408JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
@@ -5777,6 +7300,146 @@ func (response GetOrderActivationLinks409TextJSONResponse) VisitGetOrderActivati
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(409)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response GetOrderActivationLinks412JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrderActivationLinks412ApplicationXMLResponse struct {
+	PreconditionFailedApplicationXMLResponse
+}
+
+func (response GetOrderActivationLinks412ApplicationXMLResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks412TextJSONResponse struct {
+	PreconditionFailedTextJSONResponse
+}
+
+func (response GetOrderActivationLinks412TextJSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks417JSONResponse struct{ ExpectationFailedJSONResponse }
+
+func (response GetOrderActivationLinks417JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrderActivationLinks417ApplicationXMLResponse struct {
+	ExpectationFailedApplicationXMLResponse
+}
+
+func (response GetOrderActivationLinks417ApplicationXMLResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks417TextJSONResponse struct {
+	ExpectationFailedTextJSONResponse
+}
+
+func (response GetOrderActivationLinks417TextJSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -5928,6 +7591,74 @@ func (response GetOrderActivationLinks500TextJSONResponse) VisitGetOrderActivati
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks501JSONResponse struct{ NotImplementedJSONResponse }
+
+func (response GetOrderActivationLinks501JSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrderActivationLinks501ApplicationXMLResponse struct {
+	NotImplementedApplicationXMLResponse
+}
+
+func (response GetOrderActivationLinks501ApplicationXMLResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOrderActivationLinks501TextJSONResponse struct{ NotImplementedTextJSONResponse }
+
+func (response GetOrderActivationLinks501TextJSONResponse) VisitGetOrderActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -6493,6 +8224,144 @@ func (response GetLineItemActivationLinks404TextJSONResponse) VisitGetLineItemAc
 	return err
 }
 
+type GetLineItemActivationLinks405JSONResponse struct{ MethodNotAllowedJSONResponse }
+
+func (response GetLineItemActivationLinks405JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLineItemActivationLinks405ApplicationXMLResponse struct {
+	MethodNotAllowedApplicationXMLResponse
+}
+
+func (response GetLineItemActivationLinks405ApplicationXMLResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks405TextJSONResponse struct {
+	MethodNotAllowedTextJSONResponse
+}
+
+func (response GetLineItemActivationLinks405TextJSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response GetLineItemActivationLinks406JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLineItemActivationLinks406ApplicationXMLResponse struct {
+	NotAcceptableApplicationXMLResponse
+}
+
+func (response GetLineItemActivationLinks406ApplicationXMLResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks406TextJSONResponse struct{ NotAcceptableTextJSONResponse }
+
+func (response GetLineItemActivationLinks406TextJSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type GetLineItemActivationLinks408JSONResponse struct{ RequestTimeoutJSONResponse }
 
 func (response GetLineItemActivationLinks408JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
@@ -6619,6 +8488,146 @@ func (response GetLineItemActivationLinks409TextJSONResponse) VisitGetLineItemAc
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(409)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response GetLineItemActivationLinks412JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLineItemActivationLinks412ApplicationXMLResponse struct {
+	PreconditionFailedApplicationXMLResponse
+}
+
+func (response GetLineItemActivationLinks412ApplicationXMLResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks412TextJSONResponse struct {
+	PreconditionFailedTextJSONResponse
+}
+
+func (response GetLineItemActivationLinks412TextJSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks417JSONResponse struct{ ExpectationFailedJSONResponse }
+
+func (response GetLineItemActivationLinks417JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLineItemActivationLinks417ApplicationXMLResponse struct {
+	ExpectationFailedApplicationXMLResponse
+}
+
+func (response GetLineItemActivationLinks417ApplicationXMLResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks417TextJSONResponse struct {
+	ExpectationFailedTextJSONResponse
+}
+
+func (response GetLineItemActivationLinks417TextJSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -6770,6 +8779,74 @@ func (response GetLineItemActivationLinks500TextJSONResponse) VisitGetLineItemAc
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks501JSONResponse struct{ NotImplementedJSONResponse }
+
+func (response GetLineItemActivationLinks501JSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLineItemActivationLinks501ApplicationXMLResponse struct {
+	NotImplementedApplicationXMLResponse
+}
+
+func (response GetLineItemActivationLinks501ApplicationXMLResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLineItemActivationLinks501TextJSONResponse struct{ NotImplementedTextJSONResponse }
+
+func (response GetLineItemActivationLinks501TextJSONResponse) VisitGetLineItemActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -7337,6 +9414,144 @@ func (response ActivateSubscription404TextJSONResponse) VisitActivateSubscriptio
 	return err
 }
 
+type ActivateSubscription405JSONResponse struct{ MethodNotAllowedJSONResponse }
+
+func (response ActivateSubscription405JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateSubscription405ApplicationXMLResponse struct {
+	MethodNotAllowedApplicationXMLResponse
+}
+
+func (response ActivateSubscription405ApplicationXMLResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription405TextJSONResponse struct {
+	MethodNotAllowedTextJSONResponse
+}
+
+func (response ActivateSubscription405TextJSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response ActivateSubscription406JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateSubscription406ApplicationXMLResponse struct {
+	NotAcceptableApplicationXMLResponse
+}
+
+func (response ActivateSubscription406ApplicationXMLResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription406TextJSONResponse struct{ NotAcceptableTextJSONResponse }
+
+func (response ActivateSubscription406TextJSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type ActivateSubscription408JSONResponse struct{ RequestTimeoutJSONResponse }
 
 func (response ActivateSubscription408JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
@@ -7463,6 +9678,146 @@ func (response ActivateSubscription409TextJSONResponse) VisitActivateSubscriptio
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(409)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response ActivateSubscription412JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateSubscription412ApplicationXMLResponse struct {
+	PreconditionFailedApplicationXMLResponse
+}
+
+func (response ActivateSubscription412ApplicationXMLResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription412TextJSONResponse struct {
+	PreconditionFailedTextJSONResponse
+}
+
+func (response ActivateSubscription412TextJSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription417JSONResponse struct{ ExpectationFailedJSONResponse }
+
+func (response ActivateSubscription417JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateSubscription417ApplicationXMLResponse struct {
+	ExpectationFailedApplicationXMLResponse
+}
+
+func (response ActivateSubscription417ApplicationXMLResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription417TextJSONResponse struct {
+	ExpectationFailedTextJSONResponse
+}
+
+func (response ActivateSubscription417TextJSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -7614,6 +9969,74 @@ func (response ActivateSubscription500TextJSONResponse) VisitActivateSubscriptio
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription501JSONResponse struct{ NotImplementedJSONResponse }
+
+func (response ActivateSubscription501JSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ActivateSubscription501ApplicationXMLResponse struct {
+	NotImplementedApplicationXMLResponse
+}
+
+func (response ActivateSubscription501ApplicationXMLResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ActivateSubscription501TextJSONResponse struct{ NotImplementedTextJSONResponse }
+
+func (response ActivateSubscription501TextJSONResponse) VisitActivateSubscriptionResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -8178,6 +10601,144 @@ func (response GetSubscriptionActivationLinks404TextJSONResponse) VisitGetSubscr
 	return err
 }
 
+type GetSubscriptionActivationLinks405JSONResponse struct{ MethodNotAllowedJSONResponse }
+
+func (response GetSubscriptionActivationLinks405JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubscriptionActivationLinks405ApplicationXMLResponse struct {
+	MethodNotAllowedApplicationXMLResponse
+}
+
+func (response GetSubscriptionActivationLinks405ApplicationXMLResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks405TextJSONResponse struct {
+	MethodNotAllowedTextJSONResponse
+}
+
+func (response GetSubscriptionActivationLinks405TextJSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(405)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks406JSONResponse struct{ NotAcceptableJSONResponse }
+
+func (response GetSubscriptionActivationLinks406JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubscriptionActivationLinks406ApplicationXMLResponse struct {
+	NotAcceptableApplicationXMLResponse
+}
+
+func (response GetSubscriptionActivationLinks406ApplicationXMLResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks406TextJSONResponse struct{ NotAcceptableTextJSONResponse }
+
+func (response GetSubscriptionActivationLinks406TextJSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(406)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type GetSubscriptionActivationLinks408JSONResponse struct{ RequestTimeoutJSONResponse }
 
 func (response GetSubscriptionActivationLinks408JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
@@ -8304,6 +10865,146 @@ func (response GetSubscriptionActivationLinks409TextJSONResponse) VisitGetSubscr
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(409)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks412JSONResponse struct{ PreconditionFailedJSONResponse }
+
+func (response GetSubscriptionActivationLinks412JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubscriptionActivationLinks412ApplicationXMLResponse struct {
+	PreconditionFailedApplicationXMLResponse
+}
+
+func (response GetSubscriptionActivationLinks412ApplicationXMLResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks412TextJSONResponse struct {
+	PreconditionFailedTextJSONResponse
+}
+
+func (response GetSubscriptionActivationLinks412TextJSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(412)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks417JSONResponse struct{ ExpectationFailedJSONResponse }
+
+func (response GetSubscriptionActivationLinks417JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubscriptionActivationLinks417ApplicationXMLResponse struct {
+	ExpectationFailedApplicationXMLResponse
+}
+
+func (response GetSubscriptionActivationLinks417ApplicationXMLResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks417TextJSONResponse struct {
+	ExpectationFailedTextJSONResponse
+}
+
+func (response GetSubscriptionActivationLinks417TextJSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(417)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()
@@ -8455,6 +11156,74 @@ func (response GetSubscriptionActivationLinks500TextJSONResponse) VisitGetSubscr
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
 	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks501JSONResponse struct{ NotImplementedJSONResponse }
+
+func (response GetSubscriptionActivationLinks501JSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubscriptionActivationLinks501ApplicationXMLResponse struct {
+	NotImplementedApplicationXMLResponse
+}
+
+func (response GetSubscriptionActivationLinks501ApplicationXMLResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSubscriptionActivationLinks501TextJSONResponse struct{ NotImplementedTextJSONResponse }
+
+func (response GetSubscriptionActivationLinks501TextJSONResponse) VisitGetSubscriptionActivationLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/json")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.MSCorrelationID != nil {
+		w.Header().Set("MS-CorrelationId", fmt.Sprint(*response.Headers.MSCorrelationID))
+	}
+	if response.Headers.MSRequestID != nil {
+		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	w.WriteHeader(501)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
 		defer closer.Close()

@@ -80,8 +80,15 @@ func (a *app) httpClient() (*http.Client, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: t}, nil
+	// Never follow a redirect: the Partner Center API and the token endpoints do not redirect,
+	// and Go would resend the Authorization header (or the token request's form, with its
+	// secrets) to the same host name over http:// or another port.
+	return &http.Client{Transport: t, CheckRedirect: refuseRedirects}, nil
 }
+
+// refuseRedirects hands back a 3xx as the answer instead of following it: the client reports
+// it as an error naming where it pointed.
+func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.TokenCredential, error) {
 	tenant, clientID, authority := a.getenv("AZURE_TENANT_ID"), a.getenv("AZURE_CLIENT_ID"), a.getenv("AZURE_AUTHORITY_HOST")

@@ -53,9 +53,11 @@ func TestEmbeddedSpecIsOpenAPIYAML(t *testing.T) {
 }
 
 var (
-	documentedStatuses = []string{"200", "400", "401", "403", "404", "408", "409", "429", "500", "502", "503", "504"}
+	// Every status of the error-codes page (405, 406, 412, 501 from its list; 417 from its table's
+	// 800036), and 200.
+	documentedStatuses = []string{"200", "400", "401", "403", "404", "405", "406", "408", "409", "412", "417", "429", "500", "501", "502", "503", "504"}
 	mediaTypes         = []string{"application/json", "application/xml", "text/json", "text/xml"}
-	requestHeaders     = []string{"MS-Contract-Version", "MS-CorrelationId", "MS-PartnerCenter-Application", "MS-RequestId", "X-Locale"}
+	requestHeaders     = []string{"MS-CV", "MS-Contract-Version", "MS-CorrelationId", "MS-PartnerCenter-Application", "MS-RequestId", "X-Locale"}
 )
 
 // A careless edit of the spec (a renamed operation, a dropped status or media type, a

@@ -26,9 +26,14 @@ var tokenInText = regexp.MustCompile(`(?i)` +
 // String masks every credential inside s. It is safe on any input and never grows s by more
 // than the masks it inserts.
 func String(s string) string {
-	if s == "" {
+	if !mayHoldCredential(s) {
 		return s
 	}
+	return mask(s)
+}
+
+// mask is String without the cue check.
+func mask(s string) string {
 	return tokenInText.ReplaceAllStringFunc(s, func(m string) string {
 		sub := tokenInText.FindStringSubmatch(m)
 		for _, keep := range sub[1:] {
@@ -38,6 +43,25 @@ func String(s string) string {
 		}
 		return Mask
 	})
+}
+
+// credentialCues are what every match of tokenInText contains, in lower case: String runs the
+// regular expression only on text that holds one, so that masking every header of every
+// response costs next to nothing. Keep them in step with tokenInText.
+var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-"}
+
+// mayHoldCredential reports whether s contains a credential cue, ignoring ASCII case, without
+// allocating.
+func mayHoldCredential(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20 // ASCII lower case (other bytes match no cue's first letter)
+		for _, cue := range credentialCues {
+			if c == cue[0] && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
@@ -206,7 +230,7 @@ func CredentialInText(s string) string {
 		case strings.HasPrefix(low, "sbx-"):
 			return "sandbox token"
 		case len(value) >= 4:
-			return "OAuth2 field"
+			return "OAuth2 secret field"
 		}
 	}
 	return ""
