@@ -245,3 +245,27 @@ func FuzzParseHAR(f *testing.F) {
 		}
 	})
 }
+
+// The BOM capture is judged as the gate judges the service's BOM: it conforms, and the BOM is
+// reported as drift so that the team learns of it. The control: a BOM in front of a body of
+// the wrong shape is still a violation.
+func TestHARBOMBodyVerdict(t *testing.T) {
+	entries := parseHARFile(t, "mitmproxy-bom.har")
+	findings := defaultValidator.Validate(contract.ExchangeOf(entries[0].Interaction), "mitmproxy-bom.har", 0)
+	var drift []string
+	for _, f := range findings {
+		if f.Severity == contract.Violation {
+			t.Errorf("a BOM body judged a violation: %s", f)
+		} else {
+			drift = append(drift, f.String())
+		}
+	}
+	if len(drift) == 0 || !strings.Contains(strings.Join(drift, "\n"), "byte-order mark") {
+		t.Errorf("the BOM is not reported as drift: %q", drift)
+	}
+	bad := *entries[0].Interaction
+	bad.Response.Body = strings.Replace(bad.Response.Body, `"totalCount":1`, `"totalCount":"one"`, 1)
+	if v := violationsOf([]contract.HAREntry{{Interaction: &bad}}, "x.har"); len(v) == 0 {
+		t.Error("a BOM in front of a wrong body passed")
+	}
+}
