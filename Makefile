@@ -79,8 +79,8 @@ apply-overlay: ## Apply OVERLAY=<file> (an OpenAPI Overlay 1.0 document) to open
 SANDBOX_FLAGS ?=
 
 .PHONY: sandbox
-sandbox: ## Serve a local Partner Center sandbox (SANDBOX_FLAGS="-addr 127.0.0.1:8443 -ca-out ca.pem ...").
-	$(GO) run ./sandbox/cmd/sandbox $(SANDBOX_FLAGS)
+sandbox: ## Serve a local Partner Center sandbox: partnercenter sandbox serve $(SANDBOX_FLAGS) (e.g. SANDBOX_FLAGS="--ca-out ca.pem").
+	$(GO) run ./cmd/partnercenter sandbox serve $(SANDBOX_FLAGS)
 
 .PHONY: vet
 vet: ## go vet, staticcheck and gofmt.

@@ -58,7 +58,7 @@ func BenchmarkActivateThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sb.Close()
-	sbClient, _ := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+	sbClient, _ := partnercenter.NewClient(sb.MustCredential(b), sb.ClientOptions())
 
 	body := []byte(`{"subscriptionId":"` + ids[0] + `","status":"Success"}` + "\n")
 	bare := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -17,7 +17,11 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer sb.Close()
-	client, err := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+	cred, err := sb.Credential()
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := partnercenter.NewClient(cred, sb.ClientOptions())
 	if err != nil {
 		log.Fatal(err)
 	}

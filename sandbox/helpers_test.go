@@ -86,7 +86,7 @@ func client(t *testing.T, sb *sandbox.Sandbox, mutate func(*partnercenter.Client
 	if mutate != nil {
 		mutate(opts)
 	}
-	c, err := partnercenter.NewClient(sb.Credential(), opts)
+	c, err := partnercenter.NewClient(sb.MustCredential(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

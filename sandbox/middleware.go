@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/partnercenter-go/partnercenter"
 	"github.com/partnercenter-go/partnercenter/contract"
 	gen "github.com/partnercenter-go/partnercenter/generated"
 )
@@ -45,20 +46,22 @@ type Faults struct {
 
 // Stats counts what the sandbox did.
 type Stats struct {
-	Requests, Throttled, Errors500, Errors503, Resets, Replayed, Invalid, Unauthorized int64
+	Requests     int64 `json:"requests"`
+	Throttled    int64 `json:"throttled"`
+	Errors500    int64 `json:"errors500"`
+	Errors503    int64 `json:"errors503"`
+	Resets       int64 `json:"resets"`       // connections reset after the effect
+	Replayed     int64 `json:"replayed"`     // answers replayed from the idempotency store
+	Invalid      int64 `json:"invalid"`      // requests refused by the spec's validation
+	Unauthorized int64 `json:"unauthorized"` // requests refused with 401
+	// Reused counts requests refused because their MS-RequestId belonged to another request.
+	Reused int64 `json:"reused"`
 	// Stored is how many answers the idempotency store holds now (see Options.IdempotencyRecords).
-	Stored int64
+	Stored int64 `json:"stored"`
 }
 
 type stats struct {
-	requests, throttled, errors500, errors503, resets, replayed, invalid, unauthorized atomic.Int64
-}
-
-// storedResponse is an answer kept for MS-RequestId idempotency.
-type storedResponse struct {
-	status int
-	header http.Header
-	body   []byte
+	requests, throttled, errors500, errors503, resets, replayed, invalid, unauthorized, reused atomic.Int64
 }
 
 type apiHandler struct {
@@ -67,11 +70,11 @@ type apiHandler struct {
 	validator *contract.Validator
 	faults    Faults
 	stats     *stats
+	idem      *idempotency
 
 	mu       sync.Mutex
-	attempts *recent[int]            // tenant/request id -> attempts seen
-	stored   *recent[storedResponse] // tenant/request id -> first answer
-	buckets  map[string]*bucket      // tenant -> its rate-limit bucket (seeded tenants only)
+	attempts *recent[int]       // tenant/request id -> attempts seen
+	buckets  map[string]*bucket // tenant -> its rate-limit bucket (seeded tenants only)
 }
 
 type bucket struct {
@@ -79,6 +82,10 @@ type bucket struct {
 	last   time.Time
 }
 
+// ServeHTTP runs an API request through the gateway's steps: authentication, the rate limit,
+// validation against the spec, injected faults, then MS-RequestId idempotency around the
+// generated handler. Nothing of a request is remembered before it passed validation: a
+// refused request (a 900 KiB MS-RequestId, say) must not cost the sandbox memory.
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.stats.requests.Add(1)
 	if h.faults.Latency > 0 {
@@ -88,16 +95,19 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The echoed ids are the caller's only when they are GUIDs: anything else is refused
+	// below, and is not worth echoing (nor slicing: MS-CV is derived from the correlation id).
 	requestID := r.Header.Get("MS-RequestId")
 	callerID := requestID != ""
-	if !callerID {
-		requestID = uuid.NewString() // as the service does: no idempotency without the caller's id
+	echoedID := requestID
+	if !partnercenter.IsGUID(requestID) {
+		echoedID = uuid.NewString() // as the service does: no idempotency without the caller's id
 	}
 	correlationID := r.Header.Get("MS-CorrelationId")
-	if correlationID == "" {
+	if !partnercenter.IsGUID(correlationID) {
 		correlationID = uuid.NewString()
 	}
-	w.Header().Set("MS-RequestId", requestID)
+	w.Header().Set("MS-RequestId", echoedID)
 	w.Header().Set("MS-CorrelationId", correlationID)
 	w.Header().Set("MS-CV", correlationID[:8]+".0")
 
@@ -112,6 +122,20 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeThrottled(w, wait)
 		return
 	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return
+	}
+	if _, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); len(findings) > 0 {
+		h.stats.invalid.Add(1)
+		reasons := make([]string, 0, len(findings))
+		for _, f := range findings {
+			reasons = append(reasons, f.Pointer+": "+f.Reason)
+		}
+		writeError(w, http.StatusBadRequest, codeInvalidInput, "Invalid request input: "+strings.Join(reasons, "; "))
+		return
+	}
+
 	key := tenant + "/" + strings.ToLower(requestID)
 	attempt := 1
 	if callerID {
@@ -132,52 +156,56 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		return
-	}
-	if _, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); len(findings) > 0 {
-		h.stats.invalid.Add(1)
-		reasons := make([]string, 0, len(findings))
-		for _, f := range findings {
-			reasons = append(reasons, f.Pointer+": "+f.Reason)
-		}
-		writeError(w, http.StatusBadRequest, 800002, "Invalid request input: "+strings.Join(reasons, "; "))
-		return
-	}
-
-	h.mu.Lock()
-	prev, repeated := h.stored.get(key)
-	h.mu.Unlock()
-	if repeated {
-		h.stats.replayed.Add(1)
-		prev.write(w)
-		return
-	}
-
-	rec := &recorder{header: http.Header{}}
-	for k, v := range w.Header() {
-		rec.header[k] = v
-	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	h.next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tenant)))
-	resp := storedResponse{status: rec.status, header: rec.header, body: rec.body.Bytes()}
-	if callerID { // an id the sandbox made up can never come again
-		h.mu.Lock()
-		h.stored.put(key, resp, time.Now())
-		h.mu.Unlock()
+	r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tenant))
+	if !callerID { // an id the sandbox made up can never come again: nothing to store
+		h.run(w.Header(), r).write(w)
+		return
 	}
-
+	request := requestFingerprint(r.Method, r.URL.Path)
+	entry, outcome := h.idem.claim(key, request)
+	switch outcome {
+	case claimReused:
+		h.stats.reused.Add(1)
+		reuseRefused(w, requestID, entry.request)
+		return
+	case claimReplay:
+		select {
+		case <-entry.done:
+		case <-r.Context().Done():
+			return
+		}
+		h.stats.replayed.Add(1)
+		entry.answer.write(w)
+		return
+	}
+	answer := h.runOnce(entry, w.Header(), r)
 	if h.fault(key, attempt, 1) == faultReset {
 		h.stats.resets.Add(1)
 		panic(http.ErrAbortHandler) // net/http closes the connection (HTTP/1) or resets the stream (HTTP/2)
 	}
-	resp.write(w)
+	answer.write(w)
+}
+
+// runOnce runs the request that owns an MS-RequestId and stores its answer; the requests
+// waiting for it are released even if the handler panics.
+func (h *apiHandler) runOnce(entry *idempotencyEntry, header http.Header, r *http.Request) (answer storedResponse) {
+	answer = storedResponse{status: http.StatusInternalServerError, header: http.Header{}}
+	defer func() { entry.finish(answer) }()
+	return h.run(header, r)
+}
+
+// run serves r with the generated handler into a buffer, so that the answer can be stored,
+// and withheld when a reset is injected.
+func (h *apiHandler) run(header http.Header, r *http.Request) storedResponse {
+	rec := &recorder{header: header.Clone()}
+	h.next.ServeHTTP(rec, r)
+	return storedResponse{status: rec.status, header: rec.header, body: rec.body.Bytes()}
 }
 
 func (s storedResponse) write(w http.ResponseWriter) {
 	for k, v := range s.header {
-		if k != "MS-CorrelationId" && k != "MS-RequestId" && k != "MS-CV" {
+		if k != "Ms-Correlationid" && k != "Ms-Requestid" && k != "Ms-Cv" {
 			w.Header()[k] = v
 		}
 	}

@@ -4,7 +4,7 @@
 // fault injection. A test starts one, and a client of it, in three lines:
 //
 //	sb := sandbox.Start(t, sandbox.Options{})
-//	client, err := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+//	client, err := partnercenter.NewClient(sb.MustCredential(t), sb.ClientOptions())
 //	if err != nil { t.Fatal(err) }
 package sandbox
 
@@ -24,7 +24,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -55,7 +54,19 @@ type Options struct {
 	// IdempotencyRecords answers are held, so a long-running sandbox does not grow.
 	IdempotencyWindow  time.Duration
 	IdempotencyRecords int
+	// ReadTimeout bounds reading a whole request, body included (default 30 s), so that slow
+	// bodies sent to the unauthenticated token endpoint cannot hold connections open;
+	// WriteTimeout bounds a request from its headers to the end of its answer (default 60 s
+	// plus Faults.Latency); IdleTimeout closes kept-alive connections left unused (default 2 min).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// AdminToken protects the admin endpoint (GET /sandbox/status, see Status); default: a
+	// random token, printed by the banner.
+	AdminToken string
 }
+
+// maxHeaderBytes bounds a request's headers: ids and tokens are short; a megabyte of
+// MS-RequestId is an attack, answered 431 before any handler runs.
+const maxHeaderBytes = 64 << 10
 
 // Sandbox is a running local Partner Center.
 type Sandbox struct {
@@ -69,11 +80,13 @@ type Sandbox struct {
 	// State is the live state: activation counts and statuses.
 	State *State
 
-	seed   *Seed
-	api    *apiHandler
-	server *http.Server
-	stats  *stats
-	done   chan error
+	seed       *Seed
+	api        *apiHandler
+	server     *http.Server
+	stats      *stats
+	adminToken string
+	started    time.Time
+	done       chan error
 }
 
 // New starts a sandbox and returns once it accepts connections.
@@ -93,6 +106,18 @@ func New(opts Options) (*Sandbox, error) {
 	if opts.IdempotencyRecords <= 0 {
 		opts.IdempotencyRecords = 100_000
 	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = 30 * time.Second
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = time.Minute + opts.Faults.Latency
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 2 * time.Minute
+	}
+	if opts.AdminToken == "" {
+		opts.AdminToken = randomToken("sbx-admin.")
+	}
 	if err := checkLoopback(opts.Addr); err != nil {
 		return nil, err
 	}
@@ -107,7 +132,7 @@ func New(opts Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen on %s: %w", opts.Addr, err)
 	}
-	sb := &Sandbox{State: newState(opts.Seed), seed: opts.Seed, stats: &stats{}, done: make(chan error, 1)}
+	sb := &Sandbox{State: newState(opts.Seed), seed: opts.Seed, stats: &stats{}, adminToken: opts.AdminToken, started: time.Now(), done: make(chan error, 1)}
 	scheme := "https"
 	if opts.PlainHTTP {
 		scheme = "http"
@@ -121,8 +146,8 @@ func New(opts Options) (*Sandbox, error) {
 		validator: validator,
 		faults:    opts.Faults,
 		stats:     sb.stats,
+		idem:      newIdempotency(opts.IdempotencyWindow, opts.IdempotencyRecords),
 		attempts:  newRecent[int](opts.IdempotencyWindow, opts.IdempotencyRecords),
-		stored:    newRecent[storedResponse](opts.IdempotencyWindow, opts.IdempotencyRecords),
 		buckets:   map[string]*bucket{},
 	}
 	sb.api = handler
@@ -132,8 +157,11 @@ func New(opts Options) (*Sandbox, error) {
 	entra.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", toks.openIDConfiguration)
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", handler)
+	mux.HandleFunc(statusPath, sb.serveStatus)
 	mux.Handle("/", entra)
-	sb.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: discardLog}
+	sb.server = &http.Server{Handler: mux, ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,
+		ReadHeaderTimeout: min(10*time.Second, opts.ReadTimeout), ReadTimeout: opts.ReadTimeout,
+		WriteTimeout: opts.WriteTimeout, IdleTimeout: opts.IdleTimeout}
 
 	if !opts.PlainHTTP {
 		cert, pemBytes, err := selfSignedCert()
@@ -168,11 +196,9 @@ func (sb *Sandbox) Close() error {
 // Stats counts the requests the sandbox served and the faults it injected.
 func (sb *Sandbox) Stats() Stats {
 	s := sb.stats
-	sb.api.mu.Lock()
-	stored := sb.api.stored.len()
-	sb.api.mu.Unlock()
 	return Stats{Requests: s.requests.Load(), Throttled: s.throttled.Load(), Errors500: s.errors500.Load(), Errors503: s.errors503.Load(),
-		Resets: s.resets.Load(), Replayed: s.replayed.Load(), Invalid: s.invalid.Load(), Unauthorized: s.unauthorized.Load(), Stored: int64(stored)}
+		Resets: s.resets.Load(), Replayed: s.replayed.Load(), Invalid: s.invalid.Load(), Unauthorized: s.unauthorized.Load(),
+		Reused: s.reused.Load(), Stored: int64(sb.api.idem.len())}
 }
 
 // HTTPClient trusts the sandbox's certificate. Its transport is new: close its idle
@@ -186,28 +212,41 @@ func (sb *Sandbox) HTTPClient() *http.Client {
 	return &http.Client{Transport: t}
 }
 
-// TenantID is the first integration sandbox partner's tenant.
-func (sb *Sandbox) TenantID() string { return sb.sandboxPartner().TenantID }
+// TenantID is the first integration sandbox partner's tenant ("" when the seed has none).
+func (sb *Sandbox) TenantID() string {
+	p, _ := sb.sandboxPartner()
+	return p.TenantID
+}
 
-func (sb *Sandbox) sandboxPartner() PartnerSeed {
+// sandboxPartner is the first integration sandbox partner with an app: the one the banner
+// and Credential speak for.
+func (sb *Sandbox) sandboxPartner() (PartnerSeed, bool) {
 	for _, p := range sb.seed.Partners {
 		if p.IntegrationSandbox && len(p.Apps) > 0 {
-			return p
+			return p, true
 		}
 	}
-	panic("sandbox: the seed has no integration sandbox partner with an app")
+	return PartnerSeed{}, false
 }
 
 // Credential is an azidentity client-secret credential for the first integration sandbox
 // partner's first app, pointed at the sandbox's token endpoint: the App-only path that real
-// code uses, unchanged.
-func (sb *Sandbox) Credential() azcore.TokenCredential {
-	p := sb.sandboxPartner()
+// code uses, unchanged. It fails on a plain-HTTP sandbox (azidentity refuses an http://
+// authority) and when the seed has no integration sandbox partner with an app.
+func (sb *Sandbox) Credential() (azcore.TokenCredential, error) {
+	p, ok := sb.sandboxPartner()
+	if !ok {
+		return nil, errors.New("sandbox: Credential: the seed has no integration sandbox partner with an app")
+	}
+	if sb.CertPool == nil {
+		return nil, fmt.Errorf("sandbox: Credential: %s is plain HTTP, and azidentity refuses an http:// authority: "+
+			"start the sandbox with HTTPS, or get tokens with a form post to its token endpoint", sb.URL)
+	}
 	cred, err := sb.ClientSecretCredential(p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
 	if err != nil {
-		panic("sandbox: " + err.Error()) // only an invalid tenant id fails, and the seed is validated
+		return nil, fmt.Errorf("sandbox: Credential: %w", err)
 	}
-	return cred
+	return cred, nil
 }
 
 // ClientSecretCredential returns an azidentity credential for any app of the seed. Instance
@@ -271,38 +310,6 @@ func selfSignedCert() (tls.Certificate, []byte, error) {
 // discardLog keeps the aborted connections of injected resets out of the test output.
 var discardLog = log.New(io.Discard, "", 0)
 
-// Banner tells a person how to reach the sandbox: its URL, credentials and the environment
-// for the contract gate's live mode.
-func (sb *Sandbox) Banner(caFile string) string {
-	p := sb.sandboxPartner()
-	var b strings.Builder
-	fmt.Fprintf(&b, "Partner Center sandbox at %s\n", sb.URL)
-	fmt.Fprintf(&b, "  token endpoint: %s/%s/oauth2/v2.0/token\n", sb.URL, p.TenantID)
-	fmt.Fprintf(&b, "  integration sandbox tenant %s, app %s / %s\n", p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
-	for _, rt := range p.RefreshTokens {
-		fmt.Fprintf(&b, "  refresh token for %s: %s\n", rt.ClientID, rt.Token)
-	}
-	if caFile == "" && sb.CertPEM != nil {
-		caFile = "<file written with -ca-out>"
-	}
-	fmt.Fprintf(&b, "Environment for `make contract MODE=live`:\n")
-	fmt.Fprintf(&b, "  export PARTNER_CENTER_ENDPOINT=%s AZURE_AUTHORITY_HOST=%s/\n", sb.URL, sb.URL)
-	if sb.CertPEM != nil {
-		fmt.Fprintf(&b, "  export PARTNER_CENTER_CA_FILE=%s\n", caFile)
-	}
-	fmt.Fprintf(&b, "  export AZURE_TENANT_ID=%s AZURE_CLIENT_ID=%s AZURE_CLIENT_SECRET=%s\n", p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
-	for _, c := range p.Customers {
-		for _, o := range c.Orders {
-			for _, li := range o.LineItems {
-				fmt.Fprintf(&b, "  export PARTNER_CENTER_CUSTOMER_ID=%s PARTNER_CENTER_ORDER_ID=%s PARTNER_CENTER_LINE_ITEM=%d PARTNER_CENTER_SUBSCRIPTION_ID=%s\n",
-					c.ID, o.ID, li.Number, li.SubscriptionID)
-				return b.String() + "Stop it with Ctrl-C.\n"
-			}
-		}
-	}
-	return b.String() + "Stop it with Ctrl-C.\n"
-}
-
 // TB is the part of testing.TB that Start uses (so that this package need not import testing).
 type TB interface {
 	Helper()
@@ -314,7 +321,7 @@ type TB interface {
 // test ends:
 //
 //	sb := sandbox.Start(t, sandbox.Options{})
-//	client, err := partnercenter.NewClient(sb.Credential(), sb.ClientOptions())
+//	client, err := partnercenter.NewClient(sb.MustCredential(t), sb.ClientOptions())
 func Start(t TB, opts Options) *Sandbox {
 	t.Helper()
 	sb, err := New(opts)
@@ -323,4 +330,14 @@ func Start(t TB, opts Options) *Sandbox {
 	}
 	t.Cleanup(func() { sb.Close() })
 	return sb
+}
+
+// MustCredential is Credential for a test: it fails the test instead of returning an error.
+func (sb *Sandbox) MustCredential(t TB) azcore.TokenCredential {
+	t.Helper()
+	cred, err := sb.Credential()
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return cred
 }

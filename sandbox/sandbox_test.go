@@ -157,7 +157,7 @@ func TestIdempotencyStoreIsBounded(t *testing.T) {
 
 	// Without MS-RequestId the sandbox makes one up, which can never come again: no record.
 	before := sb.Stats().Stored
-	tok, err := sb.Credential().GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+	tok, err := sb.MustCredential(t).GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
 	if err != nil {
 		t.Fatal(err)
 	}

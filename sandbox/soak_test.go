@@ -2,6 +2,9 @@ package sandbox_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -71,5 +74,68 @@ func TestSoak(t *testing.T) {
 	// The faults really happened, at about the configured rates.
 	if st.Errors503 < n/10 || st.Throttled < n/20 || st.Resets < n/50 || st.Replayed < st.Resets {
 		t.Fatalf("too few faults for the test to mean anything: %+v", st)
+	}
+}
+
+// 24 concurrent activations with one MS-RequestId, for each of 100 subscriptions (2,400
+// requests at once): each subscription takes effect once, and all 24 callers of an id get the
+// same answer, byte for byte: the first caller's 200.
+func TestConcurrentRequestIDSoak(t *testing.T) {
+	const subs, callers = 100, 24
+	seed, ids := sandbox.SeedWithSubscriptions(subs)
+	sb := start(t, sandbox.Options{Seed: seed})
+	tok := token(t, sb, partnercenter.CloudGlobal.Scope())
+	hc := sb.HTTPClient()
+	hc.Transport.(*http.Transport).MaxConnsPerHost = 256
+	defer hc.CloseIdleConnections()
+
+	type answer struct {
+		status int
+		body   string
+	}
+	answers := make([][]answer, subs)
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for i, id := range ids {
+		answers[i] = make([]answer, callers)
+		requestID := fmt.Sprintf("0c0c0c0c-0000-4000-8000-%012d", i)
+		for j := range callers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest(http.MethodPost, sb.URL+"/v1/customers/"+customer+"/subscriptions/"+id+"/activate", strings.NewReader("null"))
+				req.Header.Set("Authorization", "Bearer "+tok)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("MS-RequestId", requestID)
+				<-release
+				resp, err := hc.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				answers[i][j] = answer{resp.StatusCode, string(body)}
+			}()
+		}
+	}
+	close(release)
+	wg.Wait()
+	for i, id := range ids {
+		first := answers[i][0]
+		if first.status != 200 || !strings.Contains(first.body, id) {
+			t.Fatalf("%s: first answer %+v", id, first)
+		}
+		for j, a := range answers[i] {
+			if a != first {
+				t.Fatalf("%s: caller %d got %+v, caller 0 %+v", id, j, a, first)
+			}
+		}
+		if n := sb.State.Activations(id); n != 1 {
+			t.Fatalf("%s took effect %d times", id, n)
+		}
+	}
+	if st := sb.Stats(); st.Replayed != subs*(callers-1) || st.Stored != subs {
+		t.Fatalf("stats %+v: want %d replays and %d stored answers", st, subs*(callers-1), subs)
 	}
 }

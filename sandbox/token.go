@@ -41,6 +41,9 @@ type tokens struct {
 	refresh   map[string]string // refresh token -> "tenant/clientID"; rotated on each use
 }
 
+// maxTokenForm bounds a token request's form: a few hundred bytes in practice.
+const maxTokenForm = 64 << 10
+
 // minSweep is the size of the access-token map below which expired tokens are kept.
 const minSweep = 1024
 
@@ -91,6 +94,7 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusBadRequest, "invalid_tenant", "AADSTS90002: Tenant not found.")
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxTokenForm)
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "The request body must be form-encoded.")
 		return
@@ -105,19 +109,22 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, t.issue(tenant, audience, ""))
 	case "refresh_token":
+		// The token is checked against its owner (tenant and app) and the app's secret before
+		// it is used up: a request with the wrong client_id must not burn the owner's token.
 		rt := r.PostForm.Get("refresh_token")
+		if secret := r.PostForm.Get("client_secret"); secret != "" && !appMatches(p, clientID, secret) {
+			oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
+			return
+		}
 		t.mu.Lock()
 		owner, ok := t.refresh[rt]
+		ok = ok && owner == tenant+"/"+clientID
 		if ok {
 			delete(t.refresh, rt) // refresh tokens roll on each use
 		}
 		t.mu.Unlock()
-		if !ok || owner != tenant+"/"+clientID {
-			oauthError(w, http.StatusBadRequest, "invalid_grant", "AADSTS70000: The provided refresh token has expired or was already used.")
-			return
-		}
-		if secret := r.PostForm.Get("client_secret"); secret != "" && !appMatches(p, clientID, secret) {
-			oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
+		if !ok {
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "AADSTS70000: The provided refresh token has expired, was already used, or was not issued to this client.")
 			return
 		}
 		next := randomToken("sbx-refresh.")

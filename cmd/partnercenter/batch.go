@@ -1,28 +1,26 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
 type batchOptions struct {
 	file, results, resume, progress string
 	concurrency                     int
 	rate                            float64
+	maxPause                        time.Duration
+	force                           bool
 }
 
 // row is one CSV row to activate.
@@ -31,88 +29,163 @@ type row struct {
 	customer, subscription string
 }
 
-// result is one JSON line of --results.
-type result struct {
-	Line         int    `json:"line"`
-	Customer     string `json:"customer"`
-	Subscription string `json:"subscription"`
-	// Status: "activated", "already-active" (done before), "failed", "invalid" (a bad row), or
-	// "duplicate" (the row repeats an earlier one, which alone is activated).
-	Status    string `json:"status"`
-	Code      string `json:"code,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
-	Error     string `json:"error,omitempty"`
-	Time      string `json:"time"`
-}
-
-func (r result) done() bool { return r.Status == "activated" || r.Status == "already-active" }
-
 // requestIDNamespace derives each subscription's MS-RequestId (UUID v5), so that a resumed run
 // repeats the id of an activation that was cut off mid-call and gets the service's stored
 // answer instead of a second activation.
 var requestIDNamespace = uuid.MustParse("a3c4e5f6-0718-4293-a4b5-c6d7e8f90a1b")
 
-func (a *app) runBatch(ctx context.Context, opts batchOptions) error {
+// exitTryLater is the status of a batch stopped because the service asked for a pause longer
+// than --max-pause: EX_TEMPFAIL of sysexits.h, "try again later".
+const exitTryLater = 75
+
+// pauseTooLong is the cause of a batch stopped by the pacer.
+type pauseTooLong struct {
+	wait   time.Duration
+	header string
+}
+
+func (p *pauseTooLong) Error() string { return "the service asked for a pause of " + p.wait.String() }
+
+// maxReportedRows is how many invalid or duplicate rows are listed on stderr; the rest are
+// counted (the results file has them all).
+const maxReportedRows = 10
+
+func (a *app) checkBatchOptions(opts batchOptions) error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
 		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
 	}
 	if opts.rate < 0 {
 		return usagef("--rate %v: not negative", opts.rate)
 	}
+	if opts.maxPause < time.Second {
+		return usagef("--max-pause %v: at least 1s", opts.maxPause)
+	}
 	switch opts.progress {
 	case "auto", "bar", "lines", "none":
 	default:
 		return usagef("--progress %q: want auto, bar, lines or none", opts.progress)
 	}
+	return nil
+}
+
+// priorRuns reads what earlier runs did: the --resume file, which must exist, and the
+// --results file when it exists (a re-run of a finished batch does nothing twice).
+func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
+	prior := newPriorResults()
+	if opts.resume != "" {
+		if err := prior.loadFile(opts.resume); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("--resume %s: no such file (to start a new batch, leave --resume out)", opts.resume)
+		} else if err != nil {
+			return nil, fmt.Errorf("--resume: %w", err)
+		}
+	}
+	if opts.results != "" && opts.results != opts.resume {
+		if err := prior.loadFile(opts.results); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("--results: %w", err)
+		}
+	}
+	if n := len(prior.skipped); n > 0 {
+		fmt.Fprintf(a.stderr, "partnercenter: %d lines of the results (first: line %d) are not results, such as a line a crash cut off; their rows are done again\n",
+			n, prior.skipped[0])
+	}
+	return prior, nil
+}
+
+func (a *app) runBatch(parent context.Context, opts batchOptions) error {
+	if err := a.checkBatchOptions(opts); err != nil {
+		return err
+	}
 	rows, invalid, dups, err := readRows(opts.file)
 	if err != nil {
 		return err
 	}
-	done := map[string]bool{}
-	if opts.resume != "" {
-		if done, err = readDone(opts.resume); err != nil {
-			return err
-		}
+	prior, err := a.priorRuns(opts)
+	if err != nil {
+		return err
 	}
 	out := a.stdout
 	if opts.results != "" {
-		f, err := os.OpenFile(opts.results, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		f, repaired, err := openResults(opts.results)
 		if err != nil {
 			return fmt.Errorf("--results: %w", err)
 		}
 		defer f.Close()
+		if repaired {
+			fmt.Fprintf(a.stderr, "partnercenter: %s: the last line was cut off (a crash?); it was ended before appending\n", opts.results)
+		}
 		out = f
 	}
 	w := &resultWriter{w: out}
-	for _, bad := range append(invalid, dups...) {
-		fmt.Fprintf(a.stderr, "partnercenter: %s line %d: %s; skipped\n", opts.file, bad.Line, bad.Error)
-		w.write(bad)
-	}
+	a.reportBadRows(opts.file, w, prior, append(invalid, dups...))
 
 	var todo []row
 	skipped := 0
 	for _, r := range rows {
-		if done[key(r.customer, r.subscription)] {
+		if !opts.force && prior.done[key(r.customer, r.subscription)] {
 			skipped++
 			continue
 		}
 		todo = append(todo, r)
 	}
 
-	p := newPacer(opts.rate)
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
+	p := newPacer(opts.rate, opts.maxPause, func(wait time.Duration, header string) {
+		stop(&pauseTooLong{wait: wait, header: header})
+	})
 	// A batch retries longer than one call (9 tries, not 4): over thousands of rows, a few
-	// would otherwise meet four transient faults in a row and be reported failed.
-	a.maxRetries = 8
+	// would otherwise meet four transient faults in a row and be reported failed. It waits
+	// for a Retry-After up to --max-pause; the pacer stops the batch beyond it.
+	a.maxRetries, a.maxRetryDelay = 8, opts.maxPause
 	client, err := a.newClient(p)
 	if err != nil {
 		return err
 	}
 	prog := newProgress(a.stderr, opts.progress, len(todo), p)
 	prog.start()
+	a.activateAll(ctx, client, todo, opts.concurrency, w, prog)
+	prog.stop()
 
+	s := prog.summary()
+	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d duplicate rows, %d skipped as done before, in %s (%.1f/s)\n",
+		s.activated, s.already, s.failed, len(invalid), len(dups), skipped, s.elapsed.Round(time.Millisecond), s.rate)
+	if w.err != nil {
+		return fmt.Errorf("writing results: %w", w.err)
+	}
+	left := len(todo) - int(s.activated+s.already+s.failed)
+	var tooLong *pauseTooLong
+	switch {
+	case errors.As(context.Cause(ctx), &tooLong):
+		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %d subscriptions not done; %s",
+			tooLong.wait, tooLong.header, opts.maxPause, left, a.resumeHint(opts))}
+	case ctx.Err() != nil:
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %d subscriptions not done; %s", left, a.resumeHint(opts))}
+	case s.failed > 0 || len(invalid) > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, len(invalid))}
+	}
+	return nil
+}
+
+// reportBadRows writes the invalid and duplicate rows that the results do not have yet (once
+// per batch file, not once per run), and lists the first of them on stderr.
+func (a *app) reportBadRows(file string, w *resultWriter, prior *priorResults, bad []result) {
+	for i, r := range bad {
+		if i < maxReportedRows {
+			fmt.Fprintf(a.stderr, "partnercenter: %s line %d: %s; skipped\n", file, r.Line, r.Error)
+		} else if i == maxReportedRows {
+			fmt.Fprintf(a.stderr, "partnercenter: %s: %d more invalid or duplicate rows skipped (the results list them)\n", file, len(bad)-maxReportedRows)
+		}
+		if !prior.reported[r.reportKey()] {
+			w.write(r)
+		}
+	}
+}
+
+// activateAll activates rows with concurrency workers until done or ctx ends.
+func (a *app) activateAll(ctx context.Context, client *partnercenter.Client, rows []row, concurrency int, w *resultWriter, prog *progress) {
 	jobs := make(chan row)
 	var wg sync.WaitGroup
-	for range opts.concurrency {
+	for range concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -128,7 +201,7 @@ func (a *app) runBatch(ctx context.Context, opts batchOptions) error {
 		}()
 	}
 feed:
-	for _, r := range todo {
+	for _, r := range rows {
 		select {
 		case jobs <- r:
 		case <-ctx.Done():
@@ -137,26 +210,28 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	prog.stop()
+}
 
-	s := prog.summary()
-	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d duplicate rows, %d skipped as done (--resume), in %s (%.1f/s)\n",
-		s.activated, s.already, s.failed, len(invalid), len(dups), skipped, s.elapsed.Round(time.Millisecond), s.rate)
-	if w.err != nil {
-		return fmt.Errorf("writing results: %w", w.err)
+// resumeHint is the whole command that finishes a stopped batch: the command line as given,
+// without --force (it would redo the rows done), with --resume naming the results file.
+func (a *app) resumeHint(opts batchOptions) string {
+	if opts.results == "" {
+		return "the results went to stdout: save them to a file and run the command again with --resume FILE --results FILE"
 	}
-	if ctx.Err() != nil {
-		left := len(todo) - int(s.activated+s.already+s.failed)
-		msg := fmt.Sprintf("interrupted: %d subscriptions not done", left)
-		if opts.results != "" {
-			msg += fmt.Sprintf("; finish them with --file %s --resume %s --results %s", opts.file, opts.results, opts.results)
+	args := []string{sandbox.ShellQuote(programName)}
+	for i := 0; i < len(a.args); i++ {
+		arg := a.args[i]
+		switch {
+		case arg == "--force" || strings.HasPrefix(arg, "--force="), strings.HasPrefix(arg, "--resume="):
+			continue
+		case arg == "--resume":
+			i++ // and its value
+			continue
 		}
-		return &exitError{code: exitInterrupted, err: errors.New(msg)}
+		args = append(args, sandbox.ShellQuote(arg))
 	}
-	if s.failed > 0 || len(invalid) > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, len(invalid))}
-	}
-	return nil
+	args = append(args, "--resume", sandbox.ShellQuote(opts.results))
+	return "finish them with: " + strings.Join(args, " ")
 }
 
 // activateRow activates one subscription; interrupted is true when Ctrl-C cut the call off.
@@ -184,200 +259,4 @@ func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res 
 
 func key(customer, subscription string) string {
 	return strings.ToLower(customer) + "/" + strings.ToLower(subscription)
-}
-
-// readRows reads customer,subscription rows; rows that are not two GUIDs come back as
-// invalid results naming their line.
-func readRows(path string) (rows []row, invalid, dups []result, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--file: %w", err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.Comment = '#'
-	firstLine := map[string]int{} // customer/subscription -> the line that has it first
-	now := time.Now().UTC().Format(time.RFC3339Nano)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				invalid = append(invalid, result{Line: pe.Line, Status: "invalid", Error: "not CSV: " + pe.Err.Error(), Time: now})
-				continue
-			}
-			return nil, nil, nil, fmt.Errorf("--file %s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0) // only after a successful Read: it panics otherwise
-		if len(rows) == 0 && len(invalid) == 0 && len(rec) >= 1 && strings.EqualFold(strings.TrimSpace(rec[0]), "customer") {
-			continue // the header row
-		}
-		if len(rec) != 2 || !partnercenter.IsGUID(strings.TrimSpace(rec[0])) || !partnercenter.IsGUID(strings.TrimSpace(rec[1])) {
-			r := result{Line: line, Status: "invalid", Error: fmt.Sprintf("want two GUIDs (customer,subscription), got %q", strings.Join(rec, ",")), Time: now}
-			if len(rec) == 2 {
-				r.Customer, r.Subscription = rec[0], rec[1]
-			}
-			invalid = append(invalid, r)
-			continue
-		}
-		r := row{line: line, customer: strings.TrimSpace(rec[0]), subscription: strings.TrimSpace(rec[1])}
-		if first, seen := firstLine[key(r.customer, r.subscription)]; seen {
-			dups = append(dups, result{Line: line, Customer: r.customer, Subscription: r.subscription, Status: "duplicate",
-				Error: fmt.Sprintf("repeats line %d", first), Time: now})
-			continue
-		}
-		firstLine[key(r.customer, r.subscription)] = line
-		rows = append(rows, r)
-	}
-	return rows, invalid, dups, nil
-}
-
-// readDone reads a results file and returns the subscriptions it shows as done. A line cut
-// off by a crash is ignored; the subscription is simply done again.
-func readDone(path string) (map[string]bool, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return map[string]bool{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--resume: %w", err)
-	}
-	defer f.Close()
-	done := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r result
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.done() {
-			done[key(r.Customer, r.Subscription)] = true
-		}
-	}
-	return done, sc.Err()
-}
-
-// resultWriter writes one JSON line per result, whole, as results finish.
-type resultWriter struct {
-	mu  sync.Mutex
-	w   io.Writer
-	err error
-}
-
-func (rw *resultWriter) write(r result) {
-	b, _ := json.Marshal(r)
-	rw.mu.Lock()
-	defer rw.mu.Unlock()
-	if _, err := rw.w.Write(append(b, '\n')); err != nil && rw.err == nil {
-		rw.err = err
-	}
-}
-
-// progress reports a batch on stderr: a bar redrawn on a terminal, periodic lines otherwise.
-type progress struct {
-	w                                       io.Writer
-	mode                                    string
-	total                                   int
-	pacer                                   *pacer
-	activated, already, failed, interrupted atomic.Int64
-	begin                                   time.Time
-	quit                                    chan struct{}
-	finished                                chan struct{}
-}
-
-type batchSummary struct {
-	activated, already, failed int64
-	elapsed                    time.Duration
-	rate                       float64
-}
-
-func newProgress(w io.Writer, mode string, total int, p *pacer) *progress {
-	if mode == "auto" {
-		mode = "lines"
-		if f, ok := w.(*os.File); ok {
-			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-				mode = "bar"
-			}
-		}
-	}
-	return &progress{w: w, mode: mode, total: total, pacer: p, quit: make(chan struct{}), finished: make(chan struct{})}
-}
-
-func (p *progress) record(r result) {
-	switch r.Status {
-	case "activated":
-		p.activated.Add(1)
-	case "already-active":
-		p.already.Add(1)
-	default:
-		p.failed.Add(1)
-	}
-}
-
-func (p *progress) start() {
-	p.begin = time.Now()
-	go func() {
-		defer close(p.finished)
-		if p.mode == "none" {
-			<-p.quit
-			return
-		}
-		every := 2 * time.Second
-		if p.mode == "bar" {
-			every = 200 * time.Millisecond
-		}
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				p.draw(false)
-			case <-p.quit:
-				p.draw(true)
-				return
-			}
-		}
-	}()
-}
-
-func (p *progress) stop() {
-	close(p.quit)
-	<-p.finished
-}
-
-func (p *progress) summary() batchSummary {
-	s := batchSummary{activated: p.activated.Load(), already: p.already.Load(), failed: p.failed.Load(), elapsed: time.Since(p.begin)}
-	if secs := s.elapsed.Seconds(); secs > 0 {
-		s.rate = float64(s.activated+s.already+s.failed) / secs
-	}
-	return s
-}
-
-func (p *progress) draw(final bool) {
-	s := p.summary()
-	n := int(s.activated + s.already + s.failed)
-	eta := "-"
-	if s.rate > 0 && n < p.total {
-		eta = (time.Duration(float64(p.total-n)/s.rate) * time.Second).Round(time.Second).String()
-	}
-	text := fmt.Sprintf("%d/%d done, %d failed, %.1f/s, ETA %s", n, p.total, s.failed, s.rate, eta)
-	if r := p.pacer.rateNow(); r > 0 {
-		text += fmt.Sprintf(", pace %.0f/s", r)
-	}
-	switch p.mode {
-	case "bar":
-		const width = 30
-		filled := 0
-		if p.total > 0 {
-			filled = width * n / p.total
-		}
-		fmt.Fprintf(p.w, "\r[%s%s] %s\033[K", strings.Repeat("#", filled), strings.Repeat("-", width-filled), text)
-		if final {
-			fmt.Fprintln(p.w)
-		}
-	case "lines":
-		fmt.Fprintf(p.w, "progress: %s\n", text)
-	}
 }

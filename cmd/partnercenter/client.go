@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azlog "github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
@@ -27,10 +29,12 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	args           []string // the command line, without the program name (for resume hints)
 
 	cloud, endpoint, application string
 	verbose                      bool
-	maxRetries                   int32 // 0: the client's default (3)
+	maxRetries                   int32         // 0: the client's default (3)
+	maxRetryDelay                time.Duration // 0: the client's default (60 s)
 }
 
 // newClient builds the client from the global flags and the environment's credentials.
@@ -48,19 +52,30 @@ func (a *app) newClient(perRetry ...policy.Policy) (*partnercenter.Client, error
 	if err != nil {
 		return nil, err
 	}
-	endpoint := a.endpoint
-	if endpoint == "" {
-		endpoint = a.getenv("PARTNER_CENTER_ENDPOINT")
-	}
+	endpoint, source := a.endpointAndSource()
 	opts := &partnercenter.ClientOptions{
 		Cloud: cloud, Endpoint: endpoint, ApplicationName: a.application, Transport: hc, PerRetryPolicies: perRetry,
 	}
 	opts.Retry.MaxRetries = a.maxRetries
+	opts.Retry.MaxRetryDelay = a.maxRetryDelay
 	if a.verbose {
 		a.traceRequests()
 		opts.Logging.IncludeBody = false
 	}
-	return partnercenter.NewClient(cred, opts)
+	client, err := partnercenter.NewClient(cred, opts)
+	if err != nil && endpoint != "" && strings.Contains(err.Error(), "ClientOptions.Endpoint") {
+		// The client names its option; the operator set a flag or a variable.
+		return nil, usageError{errors.New(strings.Replace(trimPrefix(err.Error()), "ClientOptions.Endpoint", source, 1))}
+	}
+	return client, err
+}
+
+// endpointAndSource is the API base URL and where it came from, for error messages.
+func (a *app) endpointAndSource() (endpoint, source string) {
+	if a.endpoint != "" {
+		return a.endpoint, "--endpoint"
+	}
+	return a.getenv("PARTNER_CENTER_ENDPOINT"), "PARTNER_CENTER_ENDPOINT"
 }
 
 func (a *app) httpClient() (*http.Client, error) {
@@ -69,7 +84,7 @@ func (a *app) httpClient() (*http.Client, error) {
 	if file := a.getenv("PARTNER_CENTER_CA_FILE"); file != "" {
 		pem, err := os.ReadFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("PARTNER_CENTER_CA_FILE: %w", err)
+			return nil, fmt.Errorf("PARTNER_CENTER_CA_FILE: %w (a local sandbox writes it at start: see its banner, or --ca-out)", err)
 		}
 		pool, _ := x509.SystemCertPool()
 		if pool == nil {
@@ -83,7 +98,7 @@ func (a *app) httpClient() (*http.Client, error) {
 	// Never follow a redirect: the Partner Center API and the token endpoints do not redirect,
 	// and Go would resend the Authorization header (or the token request's form, with its
 	// secrets) to the same host name over http:// or another port.
-	return &http.Client{Transport: t, CheckRedirect: refuseRedirects}, nil
+	return &http.Client{Transport: failFastOnCertificates{t}, CheckRedirect: refuseRedirects}, nil
 }
 
 // refuseRedirects hands back a 3xx as the answer instead of following it: the client reports
@@ -101,8 +116,8 @@ func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.Tok
 		rt = strings.TrimSpace(string(data))
 	}
 	if rt != "" {
-		if tenant == "" || clientID == "" {
-			return nil, fmt.Errorf("App+User credentials need AZURE_TENANT_ID and AZURE_CLIENT_ID besides the refresh token")
+		if missing := unset(a.getenv, "AZURE_TENANT_ID", "AZURE_CLIENT_ID"); missing != "" {
+			return nil, fmt.Errorf("%s not set: App+User credentials need AZURE_TENANT_ID and AZURE_CLIENT_ID besides the refresh token", missing)
 		}
 		var mu sync.Mutex
 		return partnercenter.NewRefreshTokenCredential(tenant, clientID, rt, &partnercenter.RefreshTokenCredentialOptions{
@@ -117,8 +132,15 @@ func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.Tok
 			},
 		})
 	}
-	if tenant == "" || clientID == "" {
+	if tenant == "" && clientID == "" && a.getenv("AZURE_CLIENT_SECRET") == "" {
 		return nil, fmt.Errorf("no credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (App-only), or PARTNER_CENTER_REFRESH_TOKEN with AZURE_TENANT_ID and AZURE_CLIENT_ID (App+User); see partnercenter --help")
+	}
+	if missing := unset(a.getenv, "AZURE_TENANT_ID", "AZURE_CLIENT_ID"); missing != "" {
+		return nil, fmt.Errorf("%s not set: App-only credentials need AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET", missing)
+	}
+	if a.getenv("AZURE_CLIENT_SECRET") == "" && a.getenv("AZURE_CLIENT_CERTIFICATE_PATH") == "" && a.getenv("AZURE_FEDERATED_TOKEN_FILE") == "" {
+		return nil, fmt.Errorf("AZURE_CLIENT_SECRET not set: App-only credentials need it besides AZURE_TENANT_ID and AZURE_CLIENT_ID " +
+			"(or AZURE_CLIENT_CERTIFICATE_PATH; for App+User, PARTNER_CENTER_REFRESH_TOKEN)")
 	}
 	cfg := cloud.AzureCloud()
 	if authority != "" {
@@ -133,6 +155,17 @@ func (a *app) credential(cloud partnercenter.Cloud, hc *http.Client) (azcore.Tok
 	}
 	// Certificates, workload identity files...: azidentity reads its own variables.
 	return azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{ClientOptions: clientOpts, DisableInstanceDiscovery: noDiscovery})
+}
+
+// unset names the variables of names that are empty, joined with "and" ("" when all are set).
+func unset(getenv func(string) string, names ...string) string {
+	var missing []string
+	for _, n := range names {
+		if getenv(n) == "" {
+			missing = append(missing, n)
+		}
+	}
+	return strings.Join(missing, " and ")
 }
 
 // traceRequests prints azcore's request, response and retry events on stderr. azcore already

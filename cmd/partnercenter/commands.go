@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -96,18 +99,28 @@ func newActivateCommand(a *app) *cobra.Command {
 		Use:   "activate (--customer C --subscription S | --file subs.csv)",
 		Short: "Activate SaaS subscriptions of integration sandbox accounts, one or a batch",
 		Long: `Activate one subscription (--customer, --subscription), or a batch from a CSV file
-whose rows are "customer,subscription" (a header row is allowed).
+whose rows are "customer,subscription".
+
+The CSV may come from Excel: a byte-order mark, CR, LF or CRLF line endings, semicolons
+instead of commas, quoted fields and trailing commas are read as meant. A header row is
+recognised by its names (customer, customerId, "Customer ID", subscription,
+subscriptionId, "Subscription ID"... in any case and order). Blank lines and lines
+starting with # are skipped. A row that is not two GUIDs, or a malformed line (a quote
+left open), is reported with its line number and skipped, and so is a row that repeats
+an earlier one; reading goes on at the next line.
 
 A batch runs --concurrency workers that share one pace: a 429's Retry-After pauses
 every worker, the pace settles just under the limit the service shows, and recovers.
-Results are JSON lines, one per subscription, written as they finish (--results, or
-stdout). --resume FILE skips the subscriptions a previous run's results show as done;
-Ctrl-C stops cleanly. Each subscription's MS-RequestId is derived from its ids, so an
-activation interrupted mid-call is answered from the service's idempotency store when
-resumed, never applied twice. Rows that are not two GUIDs are reported with their line
-number and skipped. Each activation is tried up to 9 times (a single one, 4) on 408,
+A Retry-After longer than --max-pause stops the batch (exit status 75) with the command
+that resumes it. Results are JSON lines, one per subscription, written as they finish
+(--results, or stdout). Rows that the --results file (or --resume FILE, which must
+exist) shows as done are skipped, unless --force; invalid and duplicate rows are
+written to it once. Ctrl-C stops cleanly and prints the command that finishes the
+rest. Each subscription's MS-RequestId is derived from its ids, so an activation
+interrupted mid-call is answered from the service's idempotency store when resumed,
+never applied twice. Each activation is tried up to 9 times (a single one, 4) on 408,
 429, 5xx and connection errors. The exit status is 1 when any row failed or was
-invalid, 130 when interrupted.`,
+invalid, 2 on bad usage, 75 when stopped by a long Retry-After, 130 when interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(output); err != nil {
@@ -144,7 +157,9 @@ invalid, 130 when interrupted.`,
 	cmd.Flags().StringVar(&b.file, "file", "", "CSV of customer,subscription rows to activate")
 	cmd.Flags().IntVar(&b.concurrency, "concurrency", 8, "batch: concurrent workers")
 	cmd.Flags().StringVar(&b.results, "results", "", "batch: JSON-lines results file, appended to (default stdout)")
-	cmd.Flags().StringVar(&b.resume, "resume", "", "batch: skip subscriptions that this results file shows as done")
+	cmd.Flags().StringVar(&b.resume, "resume", "", "batch: skip subscriptions that this results file (which must exist) shows as done")
+	cmd.Flags().BoolVar(&b.force, "force", false, "batch: activate rows again even when the results show them done")
+	cmd.Flags().DurationVar(&b.maxPause, "max-pause", time.Minute, "batch: the longest Retry-After to wait for; a longer one stops the batch, to be resumed later")
 	cmd.Flags().Float64Var(&b.rate, "rate", 0, "batch: starting pace in requests per second (0: learn it from the first 429)")
 	cmd.Flags().StringVar(&b.progress, "progress", "auto", "batch: progress on stderr: auto (a bar on a terminal), bar, lines or none")
 	addOutputFlag(cmd, &output)
@@ -152,23 +167,78 @@ invalid, 130 when interrupted.`,
 }
 
 func newSandboxCommand(a *app) *cobra.Command {
-	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox"}
+	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox: serve it, and see its state"}
+	sb.AddCommand(newSandboxServeCommand(a), newSandboxStatusCommand(a))
+	return sb
+}
+
+// newSandboxServeCommand is the sandbox's one entry point (`make sandbox` runs it). Its flags
+// are sandbox.FlagOptions.AddFlags': a new sandbox flag is added there.
+func newSandboxServeCommand(a *app) *cobra.Command {
 	var fo sandbox.FlagOptions
 	serve := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve a local Partner Center sandbox until interrupted (same flags as make sandbox)",
-		Args:  cobra.NoArgs,
+		Short: "Serve a local Partner Center sandbox until interrupted",
+		Long: `Serve a local Partner Center sandbox until interrupted (make sandbox runs this).
+
+It prints a banner whose lines paste into a shell: the export lines of the environment
+that points this command (and the contract gate's live mode) at it, with its test
+credentials and the admin token of 'partnercenter sandbox status'. When it stops, it
+prints the same status summary.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return sandbox.Serve(ctx, fo, a.stdout)
+			err := sandbox.Serve(ctx, fo, a.stdout)
+			if errors.Is(err, sandbox.ErrFlagValue) {
+				return usageError{errors.New(strings.TrimPrefix(err.Error(), sandbox.ErrFlagValue.Error()+": "))}
+			}
+			return err
 		},
 	}
 	gofs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fo.AddFlags(gofs)
 	serve.Flags().AddGoFlagSet(gofs)
-	sb.AddCommand(serve)
-	return sb
+	return serve
+}
+
+func newSandboxStatusCommand(a *app) *cobra.Command {
+	var output string
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show a running sandbox's state: activation counts, stored answers, faults",
+		Long: `Show a running sandbox's state: per subscription, whether it is active, how many times an
+activation took effect and how many answers of its activation the idempotency store holds;
+and the counters of requests and injected faults.
+
+It reads the sandbox's admin endpoint at --endpoint (default $PARTNER_CENTER_ENDPOINT), a
+loopback address, with the admin token of $PARTNER_CENTER_SANDBOX_TOKEN, trusting
+$PARTNER_CENTER_CA_FILE: the sandbox's banner exports all three.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			endpoint, source := a.endpointAndSource()
+			if endpoint == "" {
+				return usagef("give the sandbox's URL with --endpoint or PARTNER_CENTER_ENDPOINT")
+			}
+			hc, err := a.httpClient()
+			if err != nil {
+				return err
+			}
+			st, err := sandbox.FetchStatus(cmd.Context(), hc, endpoint, a.getenv("PARTNER_CENTER_SANDBOX_TOKEN"))
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", source, endpoint, err)
+			}
+			if output == "json" {
+				return writeJSON(a.stdout, st)
+			}
+			return st.WriteText(a.stdout)
+		},
+	}
+	addOutputFlag(status, &output)
+	return status
 }
 
 func newContractCommand(a *app) *cobra.Command {

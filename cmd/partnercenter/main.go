@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -32,7 +33,11 @@ const (
 	exitInterrupted = 130
 )
 
+// programName is the command as it was run, for the commands it prints.
+var programName = "partnercenter"
+
 func main() {
+	programName = os.Args[0]
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
@@ -47,7 +52,9 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	root := newRootCommand(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv})
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, args: args}
+	root := newRootCommand(a)
+	markUsageErrors(root)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -58,26 +65,50 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "partnercenter:", trimPrefix(ee.err.Error()))
+			fmt.Fprintln(stderr, "partnercenter:", oneLine(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "partnercenter:", trimPrefix(err.Error()))
-	if isUsage(err) {
+	var re runError
+	if isUsage(err) || !errors.As(err, &re) {
+		fmt.Fprintln(stderr, "partnercenter:", oneLine(err.Error()))
+		fmt.Fprintln(stderr, "Run 'partnercenter --help' for usage.")
 		return exitUsage
 	}
+	fmt.Fprintln(stderr, "partnercenter:", oneLine(describe(err)))
 	return exitFailed
+}
+
+// oneLine keeps a message to one "partnercenter:" prefix and one line: a multi-line message
+// (cobra's suggestions, a server's text) is joined with "; ".
+func oneLine(s string) string {
+	for strings.HasPrefix(s, "partnercenter: ") {
+		s = s[len("partnercenter: "):]
+	}
+	var parts []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // trimPrefix keeps messages to one "partnercenter:" prefix.
 func trimPrefix(s string) string {
-	for len(s) > 15 && s[:15] == "partnercenter: " {
-		s = s[15:]
+	for strings.HasPrefix(s, "partnercenter: ") {
+		s = s[len("partnercenter: "):]
 	}
 	return s
 }
 
+// usageError is a command line the command cannot run: exit status 2, with a pointer to
+// --help. A RunE reports one with usagef; cobra's own errors (an unknown command or flag, a
+// bad flag value, a wrong number of arguments) are usage errors too: markUsageErrors makes
+// every error that does not come out of a RunE one.
 type usageError struct{ error }
+
+func (u usageError) Unwrap() error { return u.error }
 
 func isUsage(err error) bool {
 	var u usageError
@@ -85,6 +116,47 @@ func isUsage(err error) bool {
 }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// runError is an error that came out of a RunE: the command ran and failed (exit 1), unless
+// it is a usageError or an exitError.
+type runError struct{ error }
+
+func (r runError) Unwrap() error { return r.error }
+
+// markUsageErrors walks the command tree once it is built: every RunE's errors are marked as
+// run errors, and everything else cobra returns (it returns its parse and argument errors
+// untyped) becomes a usage error, whichever command it came from, the contract and sandbox
+// subcommands included. A command group (no RunE) given an unknown subcommand is a usage
+// error too, not a help page with status 0.
+func markUsageErrors(cmd *cobra.Command) {
+	if runE := cmd.RunE; runE != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			err := runE(c, args)
+			if err == nil || isUsage(err) {
+				return err
+			}
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return err
+			}
+			return runError{err}
+		}
+	} else if cmd.Run == nil && cmd.HasSubCommands() {
+		cmd.Args = cobra.NoArgs
+		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+	}
+	if args := cmd.Args; args != nil {
+		cmd.Args = func(c *cobra.Command, a []string) error {
+			if err := args(c, a); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		markUsageErrors(sub)
+	}
+}
 
 func newRootCommand(a *app) *cobra.Command {
 	root := &cobra.Command{
@@ -106,7 +178,6 @@ Credentials come from the environment:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	f := root.PersistentFlags()
 	f.StringVar(&a.cloud, "cloud", "global", "Partner Center cloud: global, usgov or china")
 	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: $PARTNER_CENTER_ENDPOINT, else the cloud's)")

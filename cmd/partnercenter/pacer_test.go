@@ -13,7 +13,7 @@ func (c *fakeClock) now() time.Time { return c.t }
 
 func TestPacerLearnsTheLimitFromA429(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	p := newPacer(0)
+	p := newPacer(0, 0, nil)
 	p.now = clock.now
 	for range 200 {
 		if err := p.wait(context.Background()); err != nil {
@@ -43,7 +43,7 @@ func TestPacerLearnsTheLimitFromA429(t *testing.T) {
 
 func TestPacerRecovers(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	p := newPacer(100)
+	p := newPacer(100, 0, nil)
 	p.now = clock.now
 	p.lastRaise = clock.t
 	for range 5 {
@@ -56,7 +56,7 @@ func TestPacerRecovers(t *testing.T) {
 }
 
 func TestPacerWaitHonoursTheContext(t *testing.T) {
-	p := newPacer(0)
+	p := newPacer(0, 0, nil)
 	p.pausedUntil = time.Now().Add(time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
@@ -69,7 +69,7 @@ func TestPacerWaitHonoursTheContext(t *testing.T) {
 // (inside the pause) do not lower it again.
 func TestPacerStray429DoesNotCollapseThePace(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	p := newPacer(200)
+	p := newPacer(200, 0, nil)
 	p.now = clock.now
 	p.lastRaise = clock.t // no quiet second has passed: no raise
 	p.observe(200, "")
@@ -82,5 +82,65 @@ func TestPacerStray429DoesNotCollapseThePace(t *testing.T) {
 	}
 	if r := p.rateNow(); r != 100 {
 		t.Fatalf("the 429s of one burst lowered the pace again: %v", r)
+	}
+}
+
+// A first answer that is a 429 (no history) pauses for its Retry-After and leaves the pace
+// unlimited, not 1/s; with --rate, the pace starts from it. The control: with history, the
+// same 429 sets a limit.
+func TestPacerFirst429WithoutHistory(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	p := newPacer(0, 0, nil)
+	p.now = clock.now
+	p.observe(http.StatusTooManyRequests, "2")
+	if r := p.rateNow(); r != 0 {
+		t.Fatalf("a first 429 set the pace to %v/s", r)
+	}
+	if !p.pausedUntil.Equal(clock.t.Add(2 * time.Second)) {
+		t.Fatalf("paused until %v, want Retry-After from now", p.pausedUntil)
+	}
+	configured := newPacer(50, 0, nil)
+	configured.now = clock.now
+	configured.observe(http.StatusTooManyRequests, "1")
+	if r := configured.rateNow(); r < 25 {
+		t.Fatalf("with --rate 50, a first 429 left a pace of %v/s", r)
+	}
+	clock.t = clock.t.Add(3 * time.Second)
+	for range 40 {
+		p.observe(200, "")
+	}
+	p.observe(http.StatusTooManyRequests, "1")
+	if r := p.rateNow(); r < 38 || r > 40 {
+		t.Fatalf("control: after 40 admitted, a 429 set the pace to %v, want just under 40", r)
+	}
+}
+
+// A Retry-After beyond the cap stops the batch once, naming the wait, and does not pause
+// the pacer for it; every later attempt is refused. The control: a Retry-After within the cap
+// pauses.
+func TestPacerCapsThePause(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	var calls []time.Duration
+	p := newPacer(0, time.Minute, func(wait time.Duration, header string) {
+		calls = append(calls, wait)
+		if header != "86400" {
+			t.Errorf("header %q", header)
+		}
+	})
+	p.now = clock.now
+	p.observe(http.StatusTooManyRequests, "60")
+	if len(calls) != 0 || !p.pausedUntil.Equal(clock.t.Add(time.Minute)) {
+		t.Fatalf("control: a Retry-After of the cap must pause (calls %v, paused until %v)", calls, p.pausedUntil)
+	}
+	p.observe(http.StatusTooManyRequests, "86400")
+	p.observe(http.StatusTooManyRequests, "86400")
+	if len(calls) != 1 || calls[0] != 24*time.Hour {
+		t.Fatalf("tooLong calls %v, want one of 24h", calls)
+	}
+	if p.pausedUntil.After(clock.t.Add(time.Minute)) {
+		t.Fatalf("the pacer paused until %v for a wait beyond its cap", p.pausedUntil)
+	}
+	if err := p.wait(context.Background()); err != errPacerStopped {
+		t.Fatalf("an attempt after the stop: %v", err)
 	}
 }

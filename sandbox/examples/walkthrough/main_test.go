@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +16,17 @@ func TestWalkthrough(t *testing.T) {
 	sb := sandbox.Start(t, sandbox.Options{})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, sb.CertPEM, 0o644)
-	env := map[string]string{"PARTNER_CENTER_CA_FILE": ca}
-	for _, line := range strings.Split(sb.Banner(ca), "\n") {
-		for _, kv := range strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "export ")) {
-			if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(line, "  export") {
-				env[k] = v
-			}
+	// The banner pasted into a shell, as its reader would: the environment it leaves.
+	sh := exec.Command("sh", "-e", "-c", sb.Banner(ca)+"env")
+	sh.Env = []string{}
+	printed, err := sh.Output()
+	if err != nil {
+		t.Fatalf("the banner does not run in a shell: %v\n%s", err, sb.Banner(ca))
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(printed), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
 		}
 	}
 	var out strings.Builder

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/redact"
+)
+
+// describe turns an error into the one line the command prints. Credential failures name the
+// environment variable to look at instead of azidentity's response dump (16 lines).
+func describe(err error) string {
+	var af *azidentity.AuthenticationFailedError
+	if errors.As(err, &af) && af.RawResponse != nil {
+		return describeEntraAnswer(af.RawResponse)
+	}
+	var ae *partnercenter.AuthenticationError
+	if errors.As(err, &ae) {
+		return fmt.Sprintf("%s (check %s)", trimPrefix(ae.Error()), suspectVariable(ae.ErrorCode, true))
+	}
+	return err.Error()
+}
+
+// describeEntraAnswer reads an Entra error answer: {"error": ..., "error_description": ...}.
+func describeEntraAnswer(resp *http.Response) string {
+	var e struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	body, _ := runtime.Payload(resp)
+	_ = json.Unmarshal(body, &e)
+	desc, _, _ := strings.Cut(strings.ReplaceAll(e.Description, "\r", ""), "\n") // Entra appends trace ids on more lines
+	msg := fmt.Sprintf("authentication failed: %d", resp.StatusCode)
+	if e.Error != "" {
+		msg += " " + e.Error
+	}
+	if desc != "" {
+		msg += ": " + redact.Bounded(strings.TrimSpace(desc), 300)
+	}
+	return msg + " (check " + suspectVariable(e.Error, false) + ")"
+}
+
+// suspectVariable names the variables an OAuth2 error points at.
+func suspectVariable(oauthError string, refreshToken bool) string {
+	switch {
+	case oauthError == "invalid_tenant":
+		return "AZURE_TENANT_ID"
+	case oauthError == "unauthorized_client":
+		return "AZURE_CLIENT_ID"
+	case oauthError == "invalid_grant" && refreshToken:
+		return "PARTNER_CENTER_REFRESH_TOKEN or PARTNER_CENTER_REFRESH_TOKEN_FILE: the token may be expired, used up, or another app's"
+	case oauthError == "invalid_client" && refreshToken:
+		return "AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
+	case oauthError == "invalid_client":
+		return "AZURE_CLIENT_SECRET and AZURE_CLIENT_ID"
+	}
+	return "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
+}
+
+// untrustedCertificate is a TLS failure to verify the server's certificate: retrying cannot
+// help, so it is not retried (azcore's retry policy honours NonRetriable), and its message says
+// what to do.
+type untrustedCertificate struct {
+	host string
+	err  error
+}
+
+func (e *untrustedCertificate) Error() string {
+	return fmt.Sprintf("the certificate of %s is not trusted (%v): for a local sandbox, set PARTNER_CENTER_CA_FILE to the certificate "+
+		"it wrote (its banner prints the export line)", e.host, e.err)
+}
+func (e *untrustedCertificate) Unwrap() error { return e.err }
+func (e *untrustedCertificate) NonRetriable() {}
+
+// failFastOnCertificates stops retries of certificate verification failures.
+type failFastOnCertificates struct{ next http.RoundTripper }
+
+func (t failFastOnCertificates) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostname x509.HostnameError
+	if err != nil && (errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname)) {
+		return nil, &untrustedCertificate{host: req.URL.Host, err: err}
+	}
+	return resp, err
+}
