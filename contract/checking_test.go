@@ -51,7 +51,11 @@ func TestCheckingTransportWithTheClient(t *testing.T) {
 	rec := &recordingTB{TB: t}
 	opts := sb.ClientOptions()
 	opts.Transport = &http.Client{Transport: contract.NewCheckingTransport(rec, sb.HTTPClient().Transport)}
-	client, err := partnercenter.NewClient(sb.Credential(), opts)
+	cred, err := sb.Credential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := partnercenter.NewClient(cred, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

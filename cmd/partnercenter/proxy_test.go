@@ -118,11 +118,19 @@ func (p *runningProxy) interrupt(t *testing.T) (int, string) {
 // `contract validate`.
 func TestProxyEndToEnd(t *testing.T) {
 	sb := sandbox.Start(t, sandbox.Options{Faults: sandbox.Faults{
-		Seed: 3, ThrottleRate: 0.15, Error500Rate: 0.1, Error503Rate: 0.1, ResetAfterEffectRate: 0.05, RetryAfter: time.Second}})
+		Seed: 3, ThrottleRate: 0.05, Error500Rate: 0.1, Error503Rate: 0.1, ResetAfterEffectRate: 0.05, RetryAfter: time.Second}})
 	record := filepath.Join(t.TempDir(), "recorded")
 	proxy := startProxy(t, env(t, sb), "--target", sb.URL, "--record", record)
 
-	client, err := partnercenter.NewClient(sb.Credential(), &partnercenter.ClientOptions{Endpoint: proxy.URL})
+	cred, err := sb.Credential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Patient retries: whether an attempt is faulted depends on its random MS-RequestId, and
+	// every call must get through.
+	opts := &partnercenter.ClientOptions{Endpoint: proxy.URL}
+	opts.Retry.MaxRetries, opts.Retry.RetryDelay, opts.Retry.MaxRetryDelay = 10, 5*time.Millisecond, 2*time.Second
+	client, err := partnercenter.NewClient(cred, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,9 +155,18 @@ func TestProxyEndToEnd(t *testing.T) {
 	if sb.State.Activations(subA) != 1 {
 		t.Fatalf("activated %d times through the proxy", sb.State.Activations(subA))
 	}
-	st := sb.Stats()
-	if st.Throttled+st.Errors500+st.Errors503 == 0 {
-		t.Fatalf("no fault happened: %+v", st)
+	// More calls until each kind of fault has passed through the proxy (each attempt is
+	// faulted with a 25% chance: 200 calls without one of each would be astronomically rare).
+	for i := 0; i < 200; i++ {
+		if st := sb.Stats(); st.Throttled > 0 && st.Errors500 > 0 && st.Errors503 > 0 {
+			break
+		}
+		if _, err := client.GetSubscriptionActivationLinks(ctx, customer, subB); err != nil {
+			t.Fatalf("through the proxy: %v", err)
+		}
+	}
+	if st := sb.Stats(); st.Throttled == 0 || st.Errors500 == 0 || st.Errors503 == 0 {
+		t.Fatalf("not every fault happened: %+v", st)
 	}
 
 	code, out := proxy.interrupt(t)
