@@ -11,11 +11,19 @@ import (
 	"github.com/partnercenter-go/partnercenter/contract"
 )
 
-const harDir = "testdata/har"
+const (
+	harDir         = "testdata/har"          // captures that conform
+	harNegativeDir = "testdata/har-negative" // captures the gate must fail
+)
 
 func parseHARFile(t *testing.T, name string) []contract.HAREntry {
 	t.Helper()
-	path := filepath.Join(harDir, name)
+	return parseHARFileIn(t, harDir, name)
+}
+
+func parseHARFileIn(t *testing.T, dir, name string) []contract.HAREntry {
+	t.Helper()
+	path := filepath.Join(dir, name)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -131,8 +139,8 @@ func TestHARBOMBody(t *testing.T) {
 
 // The negative case: a violating entry is found, named by file and entry index.
 func TestHARViolatingEntry(t *testing.T) {
-	path := filepath.Join(harDir, "violating.har")
-	v := violationsOf(parseHARFile(t, "violating.har"), path)
+	path := filepath.Join(harNegativeDir, "violating.har")
+	v := violationsOf(parseHARFileIn(t, harNegativeDir, "violating.har"), path)
 	if len(v) != 1 {
 		t.Fatalf("want exactly entry 1's violation, got %v", v)
 	}
@@ -215,7 +223,8 @@ func TestHARBadEntryKeepsIndices(t *testing.T) {
 // above and the malformed documents) run with every `go test`.
 func FuzzParseHAR(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(harDir, "*.har"))
-	for _, file := range files {
+	negative, _ := filepath.Glob(filepath.Join(harNegativeDir, "*.har"))
+	for _, file := range append(files, negative...) {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)
