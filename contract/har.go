@@ -48,7 +48,7 @@ type HAREntry struct {
 }
 
 // ErrNotHAR is returned (wrapped) when a file is not a HAR document at all.
-var ErrNotHAR = errors.New("not a HAR 1.2 document")
+var ErrNotHAR = errors.New("is not a HAR 1.2 document")
 
 type harFile struct {
 	Log *struct {
@@ -95,25 +95,38 @@ type harResponse struct {
 // is for a document that is not HAR at all (not JSON, no log.entries); a malformed entry is a
 // HAREntry with Problems, so that one bad entry never hides the others.
 func ParseHAR(name string, data []byte) ([]HAREntry, error) {
-	// A UTF-8 byte-order mark in front of the document is legal JSON text for RFC 8259
-	// readers that accept it, and Windows tools (Fiddler) write one.
+	entries, err := parseHAR(data)
+	if err != nil {
+		return nil, fmt.Errorf("contract: %s %w", name, err)
+	}
+	for i := range entries {
+		for j := range entries[i].Problems {
+			entries[i].Problems[j].Cassette = name
+		}
+	}
+	return entries, nil
+}
+
+// parseHAR is ParseHAR without the file's name: its error reads "is not a HAR 1.2 document: ...".
+func parseHAR(data []byte) ([]HAREntry, error) {
+	// A UTF-8 byte-order mark in front of the document: Windows tools (Fiddler) write one.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var doc harFile
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("contract: %s: %w: %s", name, ErrNotHAR, jsonErrorReason(err))
+		return nil, fmt.Errorf("%w: %s", ErrNotHAR, jsonErrorReason(err))
 	}
 	if doc.Log == nil {
-		return nil, fmt.Errorf("contract: %s: %w: no \"log\" object", name, ErrNotHAR)
+		return nil, fmt.Errorf("%w: no \"log\" object", ErrNotHAR)
 	}
 	if doc.Log.Entries == nil {
-		return nil, fmt.Errorf("contract: %s: %w: no \"log.entries\" array", name, ErrNotHAR)
+		return nil, fmt.Errorf("%w: no \"log.entries\" array", ErrNotHAR)
 	}
 	out := make([]HAREntry, 0, len(doc.Log.Entries))
 	for i, raw := range doc.Log.Entries {
 		in, problems := harInteraction(raw)
 		e := HAREntry{Index: i, Interaction: in}
 		for _, p := range problems {
-			e.Problems = append(e.Problems, Finding{Severity: Violation, Cassette: name, Interaction: i,
+			e.Problems = append(e.Problems, Finding{Severity: Violation, Interaction: i,
 				Pointer: fmt.Sprintf("/log/entries/%d%s", i, p.pointer), Reason: p.reason})
 		}
 		if len(e.Problems) > 0 {
