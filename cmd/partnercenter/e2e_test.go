@@ -342,4 +342,3 @@ func TestContractValidate(t *testing.T) {
 		t.Fatalf("drift with --strict: %+v", r)
 	}
 }
-
