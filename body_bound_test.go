@@ -79,18 +79,22 @@ func TestBodyPastTheBoundIsAnError(t *testing.T) {
 			})
 		}
 	}
-	// Control: under a bound it fits, the same answer is a success.
-	s := streamingServer(t, 200, size, false)
-	c, err := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL, MaxResponseBodyBytes: 4 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res, err := activate(c, context.Background()); err != nil || res.Status != "Success" {
-		t.Fatalf("control: %v, %v", res, err)
+	// Control: under a bound it fits, exactly or with room, the same answer is a success.
+	for _, bound := range []int64{size, 4 << 20} {
+		for _, withLength := range []bool{true, false} {
+			s := streamingServer(t, 200, size, withLength)
+			c, err := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL, MaxResponseBodyBytes: bound})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, err := activate(c, context.Background()); err != nil || res.Status != "Success" {
+				t.Fatalf("control, bound %d, Content-Length %v: %v, %v", bound, withLength, res, err)
+			}
+		}
 	}
 	// The default bound is DefaultMaxResponseBodyBytes: one byte more is refused.
-	s = streamingServer(t, 200, partnercenter.DefaultMaxResponseBodyBytes+1, true)
-	c, _ = partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL})
+	s := streamingServer(t, 200, partnercenter.DefaultMaxResponseBodyBytes+1, true)
+	c, _ := partnercenter.NewClient(nil, &partnercenter.ClientOptions{Endpoint: s.URL})
 	if _, err := activate(c, context.Background()); !errors.Is(err, partnercenter.ErrResponseTooLarge) {
 		t.Fatalf("default bound: got %v", err)
 	}
@@ -139,5 +143,27 @@ func TestMemoryIsBoundedByTheBound(t *testing.T) {
 	t.Logf("control, 64 MiB bound: %.1f MiB allocated", float64(got)/(1<<20))
 	if got < size {
 		t.Errorf("control: only %d MiB allocated reading 32 MiB without a bound in the way: the measure is blind", got>>20)
+	}
+}
+
+// The refresh-token credential reads a token answer through a bound of its own (1 MiB).
+func TestTokenAnswerPastTheBound(t *testing.T) {
+	for _, size := range []int{2 << 20, 1 << 10} {
+		s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			head := `{"access_token":"access-1","expires_in":3600,"padding":"`
+			io.WriteString(w, head+strings.Repeat("a", size-len(head)-2)+`"}`)
+		}))
+		cred, err := partnercenter.NewRefreshTokenCredential(tenantID, "app-id", "refresh-0", &partnercenter.RefreshTokenCredentialOptions{AuthorityHost: s.URL + "/", HTTPClient: s.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+		s.Close()
+		var ae *partnercenter.AuthenticationError
+		tooLarge := errors.As(err, &ae) && errors.Is(err, partnercenter.ErrResponseTooLarge)
+		if want := size > 1<<20; tooLarge != want { // the small answer is the control
+			t.Errorf("%d-byte answer: got %v, want too large = %v", size, err, want)
+		}
 	}
 }

@@ -178,6 +178,10 @@ func (inMemoryBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
 			return nil, err
 		}
 		raw.Body = io.NopCloser(bytes.NewReader(b))
+		// azcore's GetBody rewinds and returns its one shared reader. net/http calls GetBody
+		// on a 3xx (before CheckRedirect refuses it) while its write loop may still be
+		// sending the body: a data race on that reader. Each GetBody gets a reader of its own.
+		raw.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
 	return req.Next()
 }

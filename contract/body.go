@@ -88,6 +88,11 @@ func DecodeBody(header http.Header, raw []byte, schema *openapi3.SchemaRef) (Bod
 	return b, findings
 }
 
+// DecodeResponseBody is DecodeBody for ex's response (header names canonicalized first).
+func (ex Exchange) DecodeResponseBody(schema *openapi3.SchemaRef) (Body, []Finding) {
+	return DecodeBody(canonicalHeader(ex.ResponseHeader), ex.ResponseBody, schema)
+}
+
 // undoContentEncoding returns the body with its Content-Encoding removed: gzip (the only
 // coding the service is known to apply) and identity.
 func undoContentEncoding(codings []string, raw []byte) ([]byte, error) {

@@ -161,6 +161,20 @@ var _ = Describe("Fidelity to the real service", func() {
 		})
 	})
 
+	It("decodes an exchange's body once, for other tools (Exchange.DecodeResponseBody)", func() {
+		ex := activateExchange(200, "", bom(okResult))
+		ex.ResponseHeader = http.Header{"content-type": {"text/json"}}
+		body, fs := ex.DecodeResponseBody(nil)
+		Expect(body.Decoded).To(BeTrue())
+		Expect(body.MediaType).To(Equal("text/json"))
+		Expect(body.Value).To(HaveKeyWithValue("status", "Success"))
+		Expect(findingsOf(fs)).To(ConsistOf(HavePrefix("drift /response/body: starts with a UTF-8 byte-order mark")))
+		ex.ResponseBody = []byte(okResult + "}")
+		body, fs = ex.DecodeResponseBody(nil)
+		Expect(body.Decoded).To(BeFalse())
+		Expect(findingsOf(fs)).To(ConsistOf(HavePrefix("violation /response/body: cannot be parsed: not valid JSON: 1 bytes of trailing data")))
+	})
+
 	Describe("Content-Encoding", func() {
 		gz := func(body string) contract.Exchange {
 			ex := activateExchange(200, "application/json; charset=utf-8", gzipped(body))

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +18,9 @@ var _ gen.StrictServerInterface = (*api)(nil)
 
 type tenantKey struct{}
 
-// The documented error answers (partner-center-facts.md, Errors).
+// The documented error answers, in Microsoft's wording: the error-codes page
+// (MicrosoftDocs/partner-center-sdk develop/error-codes.md), and for 20002 the body users
+// received from the live service (microsoft/Partner-Smart-Office issue 12).
 const (
 	codeNoRelationship       = 20002  // 403
 	codeOrderNotFound        = 20000  // 404
@@ -44,8 +47,13 @@ func (a *api) customerOf(ctx context.Context, id string) (*partner, *customer) {
 	return p, p.customers[strings.ToLower(id)]
 }
 
+// subscriptionNotFound fills in the page's "Subscription with ID {0} not found."
+func subscriptionNotFound(id string) gen.Error {
+	return errorBody(codeSubscriptionNotFound, "Subscription with ID "+id+" not found.")
+}
+
 func noRelationship() gen.Error {
-	return errorBody(codeNoRelationship, "The partner does not have a commerce relationship with the customer.")
+	return errorBody(codeNoRelationship, "No relationship between caller and account.")
 }
 
 func (a *api) GetLineItemActivationLinks(ctx context.Context, req gen.GetLineItemActivationLinksRequestObject) (gen.GetLineItemActivationLinksResponseObject, error) {
@@ -57,17 +65,17 @@ func (a *api) GetLineItemActivationLinks(ctx context.Context, req gen.GetLineIte
 	}
 	o := c.orders[req.OrderID]
 	if o == nil {
-		return gen.GetLineItemActivationLinks404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Body: errorBody(codeOrderNotFound, "Order not found.")}}, nil
+		return gen.GetLineItemActivationLinks404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Body: errorBody(codeOrderNotFound, "Order ID not found")}}, nil
 	}
 	for _, li := range o.LineItems {
 		if li.Number == int(req.LineItemNumber) {
-			self := "/customers/" + req.CustomerID + "/orders/" + req.OrderID + "/lineitems/" + strconv.Itoa(li.Number) + "/activationlinks"
+			self := "/customers/" + req.CustomerID + "/orders/" + url.PathEscape(req.OrderID) + "/lineitems/" + strconv.Itoa(li.Number) + "/activationlinks"
 			return gen.GetLineItemActivationLinks200JSONResponse{ActivationLinksJSONResponse: gen.ActivationLinksJSONResponse{
 				Body: collection(self, []LineItemSeed{li})}}, nil
 		}
 	}
 	return gen.GetLineItemActivationLinks400JSONResponse{BadRequestJSONResponse: gen.BadRequestJSONResponse{
-		Body: errorBody(codeLineItemOutOfRange, "Line item number is out of range.")}}, nil
+		Body: errorBody(codeLineItemOutOfRange, "Line Item number should be from 0 to number of line items count")}}, nil
 }
 
 func (a *api) GetOrderActivationLinks(ctx context.Context, req gen.GetOrderActivationLinksRequestObject) (gen.GetOrderActivationLinksResponseObject, error) {
@@ -79,9 +87,9 @@ func (a *api) GetOrderActivationLinks(ctx context.Context, req gen.GetOrderActiv
 	}
 	o := c.orders[req.OrderID]
 	if o == nil {
-		return gen.GetOrderActivationLinks404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Body: errorBody(codeOrderNotFound, "Order not found.")}}, nil
+		return gen.GetOrderActivationLinks404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{Body: errorBody(codeOrderNotFound, "Order ID not found")}}, nil
 	}
-	self := "/customers/" + req.CustomerID + "/orders/" + req.OrderID + "/activationlinks"
+	self := "/customers/" + req.CustomerID + "/orders/" + url.PathEscape(req.OrderID) + "/activationlinks"
 	return gen.GetOrderActivationLinks200JSONResponse{ActivationLinksJSONResponse: gen.ActivationLinksJSONResponse{Body: collection(self, o.LineItems)}}, nil
 }
 
@@ -94,7 +102,7 @@ func (a *api) GetSubscriptionActivationLinks(ctx context.Context, req gen.GetSub
 	}
 	if c.subscriptions[strings.ToLower(req.SubscriptionID)] == nil {
 		return gen.GetSubscriptionActivationLinks404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{
-			Body: errorBody(codeSubscriptionNotFound, "Subscription not found.")}}, nil
+			Body: subscriptionNotFound(req.SubscriptionID)}}, nil
 	}
 	var items []LineItemSeed
 	for _, id := range sortedOrderIDs(c) {
@@ -111,7 +119,8 @@ func (a *api) GetSubscriptionActivationLinks(ctx context.Context, req gen.GetSub
 // ActivateSubscription activates a pending SaaS subscription of an integration sandbox
 // partner, once. A production partner is refused with 400 800002 (invalid request input):
 // the documentation says such subscriptions are set up on the publisher's site, and names no
-// dedicated code for the refusal.
+// status or code for the refusal. Inferred, and the same decision in openapi.yaml
+// (BadRequest, example productionRefused) and the README.
 func (a *api) ActivateSubscription(ctx context.Context, req gen.ActivateSubscriptionRequestObject) (gen.ActivateSubscriptionResponseObject, error) {
 	a.st.mu.Lock()
 	defer a.st.mu.Unlock()
@@ -126,13 +135,13 @@ func (a *api) ActivateSubscription(ctx context.Context, req gen.ActivateSubscrip
 	switch {
 	case s == nil:
 		return gen.ActivateSubscription404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{
-			Body: errorBody(codeSubscriptionNotFound, "Subscription not found.")}}, nil
+			Body: subscriptionNotFound(req.SubscriptionID)}}, nil
 	case !p.sandbox:
-		return badRequest(codeInvalidInput, "Activation is only possible for subscriptions of integration sandbox accounts. For a production subscription, complete the setup on the publisher's site.")
+		return badRequest(codeInvalidInput, "Invalid request input: activation is only possible for subscriptions of integration sandbox accounts; for a production subscription, complete the setup on the publisher's site.")
 	case !s.SaaS:
-		return badRequest(codeInvalidInput, "Only commercial marketplace SaaS subscriptions can be activated.")
+		return badRequest(codeInvalidInput, "Invalid request input: only commercial marketplace SaaS subscriptions can be activated.")
 	case s.Active:
-		return badRequest(codeAlreadyActivated, "The item is already activated.")
+		return badRequest(codeAlreadyActivated, "This item has already been activated")
 	}
 	s.Active = true
 	s.activations++

@@ -55,7 +55,11 @@ func (c *conformance) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	for _, f := range c.validator.Validate(ex, "sandbox", 0) {
-		c.t.Errorf("the sandbox's exchange does not conform: %s", f)
+		// Drift is what the real service does and clients must tolerate (the BOM of
+		// quirks.go); undeclared fields are violations here (strict).
+		if f.Severity == contract.Violation {
+			c.t.Errorf("the sandbox's exchange does not conform: %s", f)
+		}
 	}
 	c.mu.Lock()
 	c.judged++

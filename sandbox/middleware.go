@@ -96,7 +96,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	// The echoed ids are the caller's only when they are GUIDs: anything else is refused
-	// below, and is not worth echoing (nor slicing: MS-CV is derived from the correlation id).
+	// below, and is not worth echoing.
 	requestID := r.Header.Get("MS-RequestId")
 	callerID := requestID != ""
 	echoedID := requestID
@@ -109,7 +109,6 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("MS-RequestId", echoedID)
 	w.Header().Set("MS-CorrelationId", correlationID)
-	w.Header().Set("MS-CV", correlationID[:8]+".0")
 
 	tenant, code, description := h.tokens.authenticate(r.Header.Get("Authorization"))
 	if tenant == "" {
@@ -148,7 +147,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case fault500:
 		h.stats.errors500.Add(1)
-		writeError(w, http.StatusInternalServerError, 800003, "An unexpected error occurred (injected by the sandbox).")
+		writeError(w, http.StatusInternalServerError, 800003, "Unexpected service error")
 		return
 	case fault503:
 		h.stats.errors503.Add(1)

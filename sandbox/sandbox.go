@@ -54,6 +54,9 @@ type Options struct {
 	// IdempotencyRecords answers are held, so a long-running sandbox does not grow.
 	IdempotencyWindow  time.Duration
 	IdempotencyRecords int
+	// PlainJSON answers plain JSON: no UTF-8 byte-order mark and no charset parameter, which
+	// the real service sends (quirks.go). Off by default: the sandbox plays the service.
+	PlainJSON bool
 	// ReadTimeout bounds reading a whole request, body included (default 30 s), so that slow
 	// bodies sent to the unauthenticated token endpoint cannot hold connections open;
 	// WriteTimeout bounds a request from its headers to the end of its answer (default 60 s
@@ -156,7 +159,7 @@ func New(opts Options) (*Sandbox, error) {
 	entra.HandleFunc("POST /{tenant}/oauth2/v2.0/token", toks.token)
 	entra.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", toks.openIDConfiguration)
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", handler)
+	mux.Handle("/v1/", newQuirks(handler, opts.PlainJSON))
 	mux.HandleFunc(statusPath, sb.serveStatus)
 	mux.Handle("/", entra)
 	sb.server = &http.Server{Handler: mux, ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,

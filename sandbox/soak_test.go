@@ -86,7 +86,12 @@ func TestConcurrentRequestIDSoak(t *testing.T) {
 	sb := start(t, sandbox.Options{Seed: seed})
 	tok := token(t, sb, partnercenter.CloudGlobal.Scope())
 	hc := sb.HTTPClient()
-	hc.Transport.(*http.Transport).MaxConnsPerHost = 256
+	// At most 256 connections, all kept for reuse (the default keeps 2 idle, so the other
+	// requests would each make a new TLS handshake), and a handshake deadline for a shared
+	// 2-core machine under -race rather than a fast laptop: this test is about idempotency, not
+	// about how fast 256 handshakes are.
+	tr := hc.Transport.(*http.Transport)
+	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, tr.TLSHandshakeTimeout = 256, 256, 2*time.Minute
 	defer hc.CloseIdleConnections()
 
 	type answer struct {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -40,8 +41,21 @@ func describeEntraAnswer(resp *http.Response) string {
 	_ = json.Unmarshal(body, &e)
 	desc, _, _ := strings.Cut(strings.ReplaceAll(e.Description, "\r", ""), "\n") // Entra appends trace ids on more lines
 	msg := fmt.Sprintf("authentication failed: %d", resp.StatusCode)
+	if location := resp.Header.Get("Location"); resp.StatusCode >= 300 && resp.StatusCode <= 399 && location != "" {
+		// The command's HTTP client never follows a redirect (refuseRedirects): say where it
+		// pointed, scheme and host only.
+		target := "an unparsable Location"
+		if u, err := url.Parse(location); err == nil {
+			if resp.Request != nil && resp.Request.URL != nil {
+				u = resp.Request.URL.ResolveReference(u)
+			}
+			target = u.Scheme + "://" + u.Host
+		}
+		return msg + " " + http.StatusText(resp.StatusCode) + ": redirect to " + redact.Bounded(target, 256) +
+			" refused (the authority host does not redirect, so a proxy or an attacker answered; check AZURE_AUTHORITY_HOST)"
+	}
 	if e.Error != "" {
-		msg += " " + e.Error
+		msg += " " + redact.Bounded(e.Error, 64)
 	}
 	if desc != "" {
 		msg += ": " + redact.Bounded(strings.TrimSpace(desc), 300)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
 // witness records every request that reaches it: the second server of a redirect.
@@ -99,10 +101,30 @@ func TestCommandRefusesRedirects(t *testing.T) {
 			if res.code == 0 || w.count() != 0 {
 				t.Fatalf("exit %d, the witness saw %d requests %q; stderr: %s", res.code, w.count(), w.bodies, res.stderr)
 			}
+			if !strings.Contains(res.stderr, "redirect to "+w.URL+" refused") {
+				t.Fatalf("stderr does not name where the redirect pointed: %s", res.stderr)
+			}
 			if strings.Contains(res.stderr, "secret-value") {
 				t.Fatalf("stderr leaks the secret: %s", res.stderr)
 			}
 		})
+	}
+}
+
+// An API endpoint that redirects: the token comes from the sandbox, the activate call is
+// refused with a line naming where the redirect pointed, and the second server sees nothing.
+func TestCommandRefusesAnAPIRedirect(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{})
+	w := newWitness(t)
+	r := redirectTo(t, w.URL)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pems := append(append([]byte{}, sb.CertPEM...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: r.Certificate().Raw})...)
+	if err := os.WriteFile(ca, pems, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := runCLI(t, append(env(t, sb), "PARTNER_CENTER_CA_FILE="+ca), "--endpoint", r.URL, "activate", "--customer", customer, "--subscription", subA)
+	if res.code != 1 || !strings.Contains(res.stderr, "307 Temporary Redirect: redirect to "+w.URL+" refused") || w.count() != 0 {
+		t.Fatalf("exit %d, witness saw %d requests; stderr: %s", res.code, w.count(), res.stderr)
 	}
 }
 

@@ -19,9 +19,9 @@ const Mask = "[REDACTED]"
 // or the word Bearer); the value after it is masked.
 var tokenInText = regexp.MustCompile(`(?i)` +
 	`(bearer\s+)[a-z0-9._~+/=-]+` +
-	`|eyJ[a-z0-9_-]{4,}\.[a-z0-9_-]+\.[a-z0-9_-]*` +
+	`|eyJ[a-z0-9_-]{4,}\.[a-z0-9_-]+\.[a-z0-9_.-]*` + // dots after the second: a match never stops inside a token (JWE has five parts)
 	`|((?:access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\&,}]+` +
-	`|sbx-(?:access|refresh)\.[a-z0-9_-]+`)
+	`|sbx-(?:access|refresh)\.[a-z0-9._-]+`)
 
 // String masks every credential inside s. It is safe on any input and never grows s by more
 // than the masks it inserts.

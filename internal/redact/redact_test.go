@@ -101,3 +101,21 @@ func FuzzCuesNeverHideACredential(f *testing.F) {
 		}
 	})
 }
+
+// A JWT planted inside any text never survives String, not even its signature: whatever
+// comes before or after it must not make a match stop inside the token.
+func FuzzStringNeverLeavesAPlantedJWT(f *testing.F) {
+	for _, s := range [][2]string{
+		{"", ""}, {"Bearer ", ""}, {"access_token=", "&x=1"}, {`{"code":"`, `"}`}, {"sbx-access.", ""},
+		{"eyJabcd.", ""}, {"", ".eyJmore"}, {"x", "y"}, {"password: '", "'"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	signature := jwt[strings.LastIndex(jwt, ".")+1:]
+	f.Fuzz(func(t *testing.T, before, after string) {
+		got := String(before + jwt + after)
+		if strings.Contains(got, signature) && !strings.Contains(before+after, signature) {
+			t.Fatalf("String(%q) = %q: the token's signature survives", before+jwt+after, got)
+		}
+	})
+}
