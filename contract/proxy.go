@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -147,21 +148,36 @@ func (p *Proxy) Close() error {
 // and records the exchange.
 type proxyTransport Proxy
 
+// proxyMaxBody bounds each body the proxy holds to judge it: Partner Center's bodies are a
+// few kilobytes, and a proxy must not be made to hold an unbounded one.
+const proxyMaxBody = 32 << 20
+
 func (t *proxyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	p := (*Proxy)(t)
+	if req.Body != nil && req.Body != http.NoBody {
+		req.Body = limitedBody(req.Body)
+	}
 	reqBody, req, err := takeRequestBody(req)
 	if err != nil {
 		return nil, err
+	}
+	if len(reqBody) > proxyMaxBody {
+		return nil, fmt.Errorf("the request body is larger than %d MiB: not forwarded", proxyMaxBody>>20)
 	}
 	start := time.Now()
 	resp, err := p.opts.Transport.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
+	resp.Body = limitedBody(resp.Body)
 	ex, err := FromRequestResponse(req, reqBody, resp)
 	if err != nil {
 		resp.Body.Close()
 		return nil, fmt.Errorf("read the answer: %w", err)
+	}
+	if len(ex.ResponseBody) > proxyMaxBody {
+		resp.Body.Close()
+		return nil, fmt.Errorf("the answer is larger than %d MiB: not passed on", proxyMaxBody>>20)
 	}
 	p.observe(ex, req, resp, time.Since(start))
 	return resp, nil
@@ -196,4 +212,13 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 		}
 	}
 	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings})
+}
+
+// limitedBody reads at most one byte past proxyMaxBody, so that an oversized body is seen
+// as such without being held whole.
+func limitedBody(rc io.ReadCloser) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(rc, proxyMaxBody+1), rc}
 }

@@ -78,3 +78,31 @@ func TestNewProxyRefusesABadTarget(t *testing.T) {
 		}
 	}
 }
+
+// A target that answers more than the proxy holds gets a 502, not an unbounded buffer.
+func TestProxyRefusesAnOversizedAnswer(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := strings.Repeat(" ", 1<<20)
+		for i := 0; i < 40; i++ {
+			io.WriteString(w, chunk)
+		}
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	var errs []error
+	p, err := contract.NewProxy(contract.ProxyOptions{Target: u, OnError: func(err error) { errs = append(errs, err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	resp, err := http.Get(front.URL + "/v1/customers/" + sbCustomer + "/orders/" + sbOrder + "/activationlinks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || len(errs) != 1 || !strings.Contains(errs[0].Error(), "larger than 32 MiB") {
+		t.Fatalf("status %d, errors %v", resp.StatusCode, errs)
+	}
+}
