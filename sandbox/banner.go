@@ -3,6 +3,8 @@ package sandbox
 import (
 	"fmt"
 	"strings"
+
+	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
 
 // Banner tells a person how to reach the sandbox. Every line pastes into a POSIX shell as it
@@ -55,16 +57,7 @@ func firstLineItem(p PartnerSeed) (customer, order string, li LineItemSeed, ok b
 func export(b *strings.Builder, pairs ...string) {
 	b.WriteString("export")
 	for i := 0; i+1 < len(pairs); i += 2 {
-		b.WriteString(" " + pairs[i] + "=" + ShellQuote(pairs[i+1]))
+		b.WriteString(" " + pairs[i] + "=" + shell.Quote(pairs[i+1]))
 	}
 	b.WriteString("\n")
-}
-
-// ShellQuote quotes s for a POSIX shell: as it is when it holds only characters no shell
-// treats specially, in single quotes otherwise.
-func ShellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:,+=@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

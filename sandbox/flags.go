@@ -29,6 +29,7 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8443", "listen address (loopback only)")
 	fs.StringVar(&o.SeedFile, "seed", "", "seed file (.yaml or .json); default: the seed that ships with the sandbox")
 	fs.BoolVar(&o.PlainHTTP, "http", false, "serve plain http:// instead of https://")
+	fs.BoolVar(&o.PlainJSON, "plain-json", false, "answer plain JSON: no byte-order mark and no charset, which the real service sends")
 	fs.StringVar(&o.CAFile, "ca-out", "", "write the self-signed certificate (PEM) to this file (default: a temporary file, removed at exit)")
 
 	// Faults.
@@ -43,7 +44,6 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 
 	// Resources: the idempotency store's bounds and the server's timeouts.
 	fs.DurationVar(&o.IdempotencyWindow, "idempotency-window", 24*time.Hour, "how long a MS-RequestId is answered from the idempotency store, at least")
-	fs.BoolVar(&o.PlainJSON, "plain-json", false, "answer plain JSON: no byte-order mark and no charset, which the real service sends")
 	fs.IntVar(&o.IdempotencyRecords, "idempotency-records", 100_000, "how many newer request ids may push one out of the idempotency store sooner")
 	fs.DurationVar(&o.ReadTimeout, "read-timeout", 30*time.Second, "time to read a whole request, body included")
 	fs.DurationVar(&o.WriteTimeout, "write-timeout", 0, "time from a request's headers to the end of its answer (default 1m plus --latency)")

@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"strings"
@@ -22,6 +23,11 @@ func TestFlagsAreChecked(t *testing.T) {
 		{[]string{"-rate-limit", "-1"}, "-rate-limit -1"},
 		{[]string{"-idempotency-records", "0"}, "-idempotency-records 0"},
 		{[]string{"-idempotency-window", "-1h"}, "-idempotency-window -1h0m0s"},
+		{[]string{"-read-timeout", "0s"}, "--read-timeout 0s: must be positive"},
+		{[]string{"-idle-timeout", "-1s"}, "--idle-timeout -1s: must be positive"},
+		{[]string{"-latency", "-1s"}, "--latency -1s: not negative"},
+		{[]string{"-addr", "10.0.0.1:8443"}, `--addr "10.0.0.1:8443": the sandbox listens on loopback addresses only`},
+		{[]string{"-addr", "localhost:0", "-read-timeout", "1s", "-write-timeout", "2s", "-idle-timeout", "3s"}, ""},
 	} {
 		var fo sandbox.FlagOptions
 		fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
@@ -34,7 +40,7 @@ func TestFlagsAreChecked(t *testing.T) {
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%v: %v", tc.args, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, sandbox.ErrFlagValue)):
 			t.Errorf("%v: got %v, want an error naming %q", tc.args, err, tc.want)
 		}
 	}

@@ -212,3 +212,26 @@ func TestAdminStatus(t *testing.T) {
 		t.Fatalf("status text:\n%s", text.String())
 	}
 }
+
+// An answer that takes longer than WriteTimeout is cut off; the control: the default
+// (a minute plus the latency) lets the same slow answer through.
+func TestWriteTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		timeout time.Duration
+		ok      bool
+	}{{300 * time.Millisecond, false}, {0, true}} {
+		sb := start(t, sandbox.Options{WriteTimeout: tc.timeout, Faults: sandbox.Faults{Latency: time.Second}})
+		tok := token(t, sb, partnercenter.CloudGlobal.Scope())
+		req, _ := http.NewRequest("GET", sb.URL+"/v1/customers/"+customer+"/orders/"+order+"/activationlinks", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		hc := sb.HTTPClient()
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		hc.CloseIdleConnections()
+		if (err == nil && resp.StatusCode == 200) != tc.ok {
+			t.Errorf("WriteTimeout %v: %v, %v", tc.timeout, resp, err)
+		}
+	}
+}

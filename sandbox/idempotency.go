@@ -18,6 +18,10 @@ import (
 // (another subscription, a GET instead of the POST) is refused with 400 code 800002 (invalid
 // request input), see reuseRefused. Replaying the first call's answer there would tell the
 // caller that the second subscription was activated when nothing happened to it.
+//
+// Entries live in the bounded store (see recent): a request still running when IdempotencyRecords
+// newer ids push its entry out keeps its own reference and finishes; only a later request with
+// its id is then treated as new, as for any id the store forgot.
 type idempotency struct {
 	mu      sync.Mutex
 	entries *recent[*idempotencyEntry] // tenant/request id -> its owner's answer

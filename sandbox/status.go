@@ -118,10 +118,10 @@ func FetchStatus(ctx context.Context, hc *http.Client, baseURL, adminToken strin
 func (s Status) WriteText(w io.Writer) error {
 	st := s.Stats
 	fmt.Fprintf(w, "sandbox %s, up %s\n", s.URL, s.Uptime)
-	fmt.Fprintf(w, "requests %d: %d throttled (429), %d answered 500, %d answered 503, %d reset after the effect, "+
-		"%d replayed from the idempotency store, %d invalid, %d unauthorized, %d refused for a reused MS-RequestId\n",
-		st.Requests, st.Throttled, st.Errors500, st.Errors503, st.Resets, st.Replayed, st.Invalid, st.Unauthorized, st.Reused)
-	fmt.Fprintf(w, "idempotency store: %d answers\n", st.Stored)
+	fmt.Fprintf(w, "requests %d; faults injected: %d throttled (429), %d answered 500, %d answered 503, %d reset after the effect\n",
+		st.Requests, st.Throttled, st.Errors500, st.Errors503, st.Resets)
+	fmt.Fprintf(w, "refused: %d invalid, %d unauthorized, %d for a reused MS-RequestId\n", st.Invalid, st.Unauthorized, st.Reused)
+	fmt.Fprintf(w, "idempotency store: %d answers, %d replayed\n", st.Stored, st.Replayed)
 	var saas, once, more, pending int
 	for _, sub := range s.Subscriptions {
 		if !sub.SaaS {

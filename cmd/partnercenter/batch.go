@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -12,7 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
-	"github.com/partnercenter-go/partnercenter/sandbox"
+	"github.com/partnercenter-go/partnercenter/internal/redact"
+	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
 
 type batchOptions struct {
@@ -103,18 +105,11 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	if err != nil {
 		return err
 	}
-	out := a.stdout
-	if opts.results != "" {
-		f, repaired, err := openResults(opts.results)
-		if err != nil {
-			return fmt.Errorf("--results: %w", err)
-		}
-		defer f.Close()
-		if repaired {
-			fmt.Fprintf(a.stderr, "partnercenter: %s: the last line was cut off (a crash?); it was ended before appending\n", opts.results)
-		}
-		out = f
+	out, closeOut, err := a.openOutput(opts.results)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	w := &resultWriter{w: out}
 	a.reportBadRows(opts.file, w, prior, append(invalid, dups...))
 
@@ -142,6 +137,9 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 		return err
 	}
 	prog := newProgress(a.stderr, opts.progress, len(todo), p)
+	if opts.results == "" && isTerminal(a.stdout) {
+		w.before = prog.clearBar // results and the bar share the terminal
+	}
 	prog.start()
 	a.activateAll(ctx, client, todo, opts.concurrency, w, prog)
 	prog.stop()
@@ -152,16 +150,38 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	if w.err != nil {
 		return fmt.Errorf("writing results: %w", w.err)
 	}
-	left := len(todo) - int(s.activated+s.already+s.failed)
+	return a.outcome(ctx, opts, s, len(todo), len(invalid))
+}
+
+// openOutput opens the results file for appending (ending a line a crash cut off), or
+// returns stdout.
+func (a *app) openOutput(results string) (io.Writer, func(), error) {
+	if results == "" {
+		return a.stdout, func() {}, nil
+	}
+	f, repaired, err := openResults(results)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--results: %w", err)
+	}
+	if repaired {
+		fmt.Fprintf(a.stderr, "partnercenter: %s: the last line was cut off (a crash?); it was ended before appending\n", results)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// outcome is the batch's exit: stopped by a long Retry-After, interrupted, with failed or
+// invalid rows, or done.
+func (a *app) outcome(ctx context.Context, opts batchOptions, s batchSummary, todo, invalid int) error {
+	left := todo - int(s.activated+s.already+s.failed)
 	var tooLong *pauseTooLong
 	switch {
 	case errors.As(context.Cause(ctx), &tooLong):
 		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %d subscriptions not done; %s",
-			tooLong.wait, tooLong.header, opts.maxPause, left, a.resumeHint(opts))}
+			tooLong.wait, redact.Bounded(tooLong.header, 64), opts.maxPause, left, a.resumeHint(opts))}
 	case ctx.Err() != nil:
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %d subscriptions not done; %s", left, a.resumeHint(opts))}
-	case s.failed > 0 || len(invalid) > 0:
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, len(invalid))}
+	case s.failed > 0 || invalid > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, invalid)}
 	}
 	return nil
 }
@@ -218,7 +238,7 @@ func (a *app) resumeHint(opts batchOptions) string {
 	if opts.results == "" {
 		return "the results went to stdout: save them to a file and run the command again with --resume FILE --results FILE"
 	}
-	args := []string{sandbox.ShellQuote(programName)}
+	args := []string{programName}
 	for i := 0; i < len(a.args); i++ {
 		arg := a.args[i]
 		switch {
@@ -228,10 +248,10 @@ func (a *app) resumeHint(opts batchOptions) string {
 			i++ // and its value
 			continue
 		}
-		args = append(args, sandbox.ShellQuote(arg))
+		args = append(args, arg)
 	}
-	args = append(args, "--resume", sandbox.ShellQuote(opts.results))
-	return "finish them with: " + strings.Join(args, " ")
+	args = append(args, "--resume", opts.results)
+	return "finish them with: " + shell.Join(args)
 }
 
 // activateRow activates one subscription; interrupted is true when Ctrl-C cut the call off.

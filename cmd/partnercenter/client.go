@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -35,6 +36,8 @@ type app struct {
 	verbose                      bool
 	maxRetries                   int32         // 0: the client's default (3)
 	maxRetryDelay                time.Duration // 0: the client's default (60 s)
+
+	untrusted atomic.Pointer[untrustedCertificate] // the first certificate failure, for the error message
 }
 
 // newClient builds the client from the global flags and the environment's credentials.
@@ -98,7 +101,7 @@ func (a *app) httpClient() (*http.Client, error) {
 	// Never follow a redirect: the Partner Center API and the token endpoints do not redirect,
 	// and Go would resend the Authorization header (or the token request's form, with its
 	// secrets) to the same host name over http:// or another port.
-	return &http.Client{Transport: failFastOnCertificates{t}, CheckRedirect: refuseRedirects}, nil
+	return &http.Client{Transport: failFastOnCertificates{next: t, seen: &a.untrusted}, CheckRedirect: refuseRedirects}, nil
 }
 
 // refuseRedirects hands back a 3xx as the answer instead of following it: the client reports

@@ -158,7 +158,7 @@ func TestSandboxServeAndStatus(t *testing.T) {
 		t.Fatalf("the exported certificate file: %v", err)
 	}
 	summary := s.stop(t)
-	if !strings.Contains(summary, "1 activated exactly once") || !strings.Contains(summary, "requests 1:") {
+	if !strings.Contains(summary, "1 activated exactly once") || !strings.Contains(summary, "requests 1;") {
 		t.Fatalf("the summary at shutdown:\n%s", summary)
 	}
 	if _, err := os.Stat(ca); !os.IsNotExist(err) {

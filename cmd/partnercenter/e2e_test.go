@@ -259,9 +259,20 @@ func TestBatchInterruptedAndResumed(t *testing.T) {
 		t.Fatalf("the interrupted run wrote %d results of %d", len(first), len(ids))
 	}
 
-	r := runCLI(t, e, "--endpoint", sb.URL, "activate", "--file", csvPath, "--resume", results, "--results", results, "--concurrency", "8", "--progress", "none")
-	if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("%d skipped as done", len(first))) {
-		t.Fatalf("resumed run: %+v", r)
+	// The hint is the whole command, flags included: pasted into a shell, it finishes the batch.
+	hint := lastLine(stderr.String())
+	resume, ok := strings.CutPrefix(hint, "partnercenter: interrupted: ")
+	_, resume, found := strings.Cut(resume, "finish them with: ")
+	want := binary + " --endpoint " + sb.URL + " activate --file " + csvPath + " --results " + results + " --concurrency 2 --progress none --resume " + results
+	if !ok || !found || resume != want {
+		t.Fatalf("the interrupt hint %q is not the whole command %q", hint, want)
+	}
+	sh := exec.Command("sh", "-c", resume)
+	sh.Env = e
+	var out bytes.Buffer
+	sh.Stderr = &out
+	if err := sh.Run(); err != nil || !strings.Contains(out.String(), fmt.Sprintf("%d skipped as done", len(first))) {
+		t.Fatalf("the hint's command: %v\n%s", err, out.String())
 	}
 	done := map[string]int{}
 	for _, res := range readResults(t, results) {
@@ -341,4 +352,9 @@ func TestContractValidate(t *testing.T) {
 	if r := runCLI(t, []string{"PATH=" + os.Getenv("PATH")}, "contract", "validate", dir, "--strict"); r.code != 1 {
 		t.Fatalf("drift with --strict: %+v", r)
 	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

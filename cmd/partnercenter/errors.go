@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
@@ -19,7 +20,12 @@ import (
 
 // describe turns an error into the one line the command prints. Credential failures name the
 // environment variable to look at instead of azidentity's response dump (16 lines).
-func describe(err error) string {
+func (a *app) describe(err error) string {
+	// A certificate failure reaches here through azidentity and MSAL, which wrap it without
+	// %w and add their own text: the transport's record of it is the message.
+	if uc := a.untrusted.Load(); uc != nil {
+		return uc.Error()
+	}
 	var af *azidentity.AuthenticationFailedError
 	if errors.As(err, &af) && af.RawResponse != nil {
 		return describeEntraAnswer(af.RawResponse)
@@ -95,8 +101,12 @@ func (e *untrustedCertificate) Error() string {
 func (e *untrustedCertificate) Unwrap() error { return e.err }
 func (e *untrustedCertificate) NonRetriable() {}
 
-// failFastOnCertificates stops retries of certificate verification failures.
-type failFastOnCertificates struct{ next http.RoundTripper }
+// failFastOnCertificates stops retries of certificate verification failures, and records the
+// first in seen.
+type failFastOnCertificates struct {
+	next http.RoundTripper
+	seen *atomic.Pointer[untrustedCertificate]
+}
 
 func (t failFastOnCertificates) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
@@ -105,7 +115,9 @@ func (t failFastOnCertificates) RoundTrip(req *http.Request) (*http.Response, er
 	var invalid x509.CertificateInvalidError
 	var hostname x509.HostnameError
 	if err != nil && (errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &hostname)) {
-		return nil, &untrustedCertificate{host: req.URL.Host, err: err}
+		uc := &untrustedCertificate{host: req.URL.Host, err: err}
+		t.seen.CompareAndSwap(nil, uc)
+		return nil, uc
 	}
 	return resp, err
 }

@@ -33,11 +33,15 @@ const (
 	exitInterrupted = 130
 )
 
-// programName is the command as it was run, for the commands it prints.
+// programName is the command as it was run, for the commands it prints (a resume hint must
+// run as pasted: ./bin/partnercenter stays so). Under `go run` it is a temporary build, gone
+// when the run ends: the hint then says partnercenter.
 var programName = "partnercenter"
 
 func main() {
-	programName = os.Args[0]
+	if !strings.Contains(os.Args[0], "go-build") {
+		programName = os.Args[0]
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
@@ -75,18 +79,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "Run 'partnercenter --help' for usage.")
 		return exitUsage
 	}
-	fmt.Fprintln(stderr, "partnercenter:", oneLine(describe(err)))
+	fmt.Fprintln(stderr, "partnercenter:", oneLine(a.describe(err)))
 	return exitFailed
 }
 
 // oneLine keeps a message to one "partnercenter:" prefix and one line: a multi-line message
 // (cobra's suggestions, a server's text) is joined with "; ".
 func oneLine(s string) string {
-	for strings.HasPrefix(s, "partnercenter: ") {
-		s = s[len("partnercenter: "):]
-	}
 	var parts []string
-	for _, line := range strings.Split(s, "\n") {
+	for _, line := range strings.Split(trimPrefix(s), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			parts = append(parts, line)
 		}

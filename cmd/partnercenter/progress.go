@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 // progress reports a batch on stderr: a bar redrawn on a terminal, periodic lines otherwise.
 type progress struct {
+	mu                                      sync.Mutex // one writer of the terminal's line at a time
 	w                                       io.Writer
 	mode                                    string
 	total                                   int
@@ -99,7 +101,20 @@ func (p *progress) summary() batchSummary {
 	return s
 }
 
+// clearBar erases the bar before something else is written to the same terminal (results
+// on stdout): the next tick draws it again below.
+func (p *progress) clearBar() {
+	if p.mode != "bar" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\033[K")
+}
+
 func (p *progress) draw(final bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch p.mode {
 	case "bar":
 		// \r and \033[K redraw one line in place; a line as wide as the terminal would wrap
@@ -158,4 +173,9 @@ func (p *progress) paceText() string {
 		return fmt.Sprintf(", pace %.0f/s", r)
 	}
 	return ""
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -107,15 +107,19 @@ func openResults(path string) (f *os.File, repaired bool, err error) {
 
 // resultWriter writes one JSON line per result, whole, as results finish.
 type resultWriter struct {
-	mu  sync.Mutex
-	w   io.Writer
-	err error
+	mu     sync.Mutex
+	w      io.Writer
+	err    error
+	before func() // run before each line: clears a progress bar drawn on the same terminal
 }
 
 func (rw *resultWriter) write(r result) {
 	b, _ := json.Marshal(r)
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
+	if rw.before != nil {
+		rw.before()
+	}
 	if _, err := rw.w.Write(append(b, '\n')); err != nil && rw.err == nil {
 		rw.err = err
 	}
