@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,11 +33,11 @@ func decodeSuccess[T any](resp *http.Response, body []byte) (*T, error) {
 	if ct := resp.Header.Get("Content-Type"); !isJSONMediaType(ct) {
 		return nil, fmt.Errorf("no JSON body to decode (Content-Type %q)", ct)
 	}
-	var raw any
+	var raw json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, fmt.Errorf("not valid JSON: %w", err)
 	}
-	if raw == nil {
+	if isJSONNull(raw) {
 		return nil, errors.New("the body is JSON null where the spec requires an object")
 	}
 	if where := missingRequired(reflect.TypeFor[T](), raw, ""); where != "" {
@@ -49,17 +50,27 @@ func decodeSuccess[T any](resp *http.Response, body []byte) (*T, error) {
 	return v, nil
 }
 
-// missingRequired returns the JSON pointer of the first member that t requires and v lacks
+// missingRequired returns the JSON pointer of the first member that t requires and raw lacks
 // (absent or null), or "". A value of another JSON type is left to json.Unmarshal, which
 // names the type mismatch. The generated models carry the spec's required list in their
 // tags: oapi-codegen writes omitempty on exactly the optional members.
-func missingRequired(t reflect.Type, v any, ptr string) string {
+//
+// It walks json.RawMessage values, streaming through large ones (eachJSONValue), rather than
+// decoding the body into an any: a hostile 4 MiB body of empty items ({"items":[{},{},...]})
+// is a million maps as an any (over 200 MB), and is refused here at its first item.
+func missingRequired(t reflect.Type, raw json.RawMessage, ptr string) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		obj, ok := v.(map[string]any)
+		members := map[string]json.RawMessage{} // t's members only, the last of duplicates (as json.Unmarshal)
+		ok := eachJSONValue(raw, '{', func(key string, v json.RawMessage) bool {
+			if fieldOfJSONName(t, key) != "" {
+				members[key] = v
+			}
+			return true
+		})
 		if !ok {
 			return ""
 		}
@@ -69,8 +80,8 @@ func missingRequired(t reflect.Type, v any, ptr string) string {
 			if name == "" || name == "-" || !f.IsExported() {
 				continue
 			}
-			child, present := obj[name]
-			if !present || child == nil {
+			child, present := members[name]
+			if !present || isJSONNull(child) {
 				if strings.Contains(opts, "omitempty") {
 					continue
 				}
@@ -81,15 +92,88 @@ func missingRequired(t reflect.Type, v any, ptr string) string {
 			}
 		}
 	case reflect.Slice:
-		items, ok := v.([]any)
-		if !ok {
-			return ""
-		}
-		for i, item := range items {
-			if where := missingRequired(t.Elem(), item, fmt.Sprintf("%s/%d", ptr, i)); where != "" {
-				return where
-			}
+		var where string
+		i := 0
+		eachJSONValue(raw, '[', func(_ string, item json.RawMessage) bool {
+			where = missingRequired(t.Elem(), item, fmt.Sprintf("%s/%d", ptr, i))
+			i++
+			return where == ""
+		})
+		return where
+	}
+	return ""
+}
+
+// fieldOfJSONName is the Go name of t's exported field whose JSON name is name, or "".
+func fieldOfJSONName(t reflect.Type, name string) string {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if n, _, _ := strings.Cut(f.Tag.Get("json"), ","); n == name && n != "" && n != "-" && f.IsExported() {
+			return f.Name
 		}
 	}
 	return ""
+}
+
+// streamJSONAbove is the size past which eachJSONValue streams: below it, a map or slice of
+// json.RawMessage costs little (and fewer allocations than a json.Decoder); above it, a hostile
+// body of a million empty items must not become a million values at once. (A variable only so
+// that FuzzRequiredMembersStreamedOrNot can compare both ways.)
+var streamJSONAbove = 64 << 10
+
+// eachJSONValue calls f with each member (key and value) of the JSON object raw, or each item
+// of the JSON array raw (key ""), as open says, until f returns false. It reports false when raw
+// is not such a value or does not parse: decodeSuccess then leaves it to json.Unmarshal.
+func eachJSONValue(raw json.RawMessage, open json.Delim, f func(key string, v json.RawMessage) bool) bool {
+	if len(raw) <= streamJSONAbove {
+		if open == '{' {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal(raw, &obj) != nil || obj == nil {
+				return false
+			}
+			for k, v := range obj {
+				if !f(k, v) {
+					break
+				}
+			}
+			return true
+		}
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil || items == nil {
+			return false
+		}
+		for _, v := range items {
+			if !f("", v) {
+				break
+			}
+		}
+		return true
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != open {
+		return false
+	}
+	for dec.More() {
+		var key string
+		if open == '{' {
+			tok, err := dec.Token()
+			if err != nil {
+				return false
+			}
+			key, _ = tok.(string)
+		}
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+		if !f(key, v) {
+			return true
+		}
+	}
+	return true
+}
+
+// isJSONNull reports whether raw is the JSON literal null (or empty).
+func isJSONNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null"
 }

@@ -134,12 +134,14 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 		err:           cause,
 	}
 	e.ContentType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if location := resp.Header.Get("Location"); cause == nil && location != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+	// Every 3xx is refused, with or without a Location (a 300 or 304 has none): the API
+	// answers none of them, so errors.Is(err, ErrRedirectRefused) flags a proxy either way.
+	if cause == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		var base *url.URL
 		if resp.Request != nil {
 			base = resp.Request.URL
 		}
-		e.err = &redirectError{target: redirectTarget(base, location)}
+		e.err = &redirectError{target: redirectTarget(base, resp.Header.Get("Location"))}
 	}
 	// A 2xx that did not decode may still carry an error body (a 200 with
 	// {"code":800041,...}): its code and description are kept too.

@@ -145,6 +145,28 @@ func TestBodyLoggingMasksWithoutChangingTheResult(t *testing.T) {
 	}
 }
 
+// JSON may escape any character: a body that writes the token "\u0065yJ..." is masked in the
+// log all the same (before internal/redact undid such escapes, the whole token was logged).
+func TestBodyLoggingMasksAJSONEscapedToken(t *testing.T) {
+	log := logged(t)
+	signature := plantedJWT[strings.LastIndex(plantedJWT, ".")+1:]
+	escaped := `\u0065` + plantedJWT[1:]
+	s := newServer(t, jsonAnswer(400, `{"code":"800002","description":"visible-marker Bearer `+escaped+`"}`))
+	c, _ := newClient(t, s, &partnercenter.ClientOptions{Retry: noRetry, Logging: policy.LogOptions{IncludeBody: true}})
+	_, err := activate(c, context.Background())
+	var pe *partnercenter.Error
+	if !errors.As(err, &pe) || pe.Description != "visible-marker Bearer "+plantedJWT { // control: the server sent the token
+		t.Fatalf("want an *Error with the decoded token in Description, got %v", err)
+	}
+	out := log()
+	if strings.Contains(out, signature) || strings.Contains(err.Error(), signature) {
+		t.Fatalf("the log or Error() carries the token's signature:\n%s\n%s", err, out)
+	}
+	if !strings.Contains(out, "visible-marker Bearer [REDACTED]") { // control: the body was logged
+		t.Fatalf("the log lacks the masked body:\n%s", out)
+	}
+}
+
 // A credential passed as an id by mistake is not quoted back.
 func TestArgumentErrorNeverCarriesAToken(t *testing.T) {
 	c, _ := newClient(t, newServer(t, jsonAnswer(200, activatedBody)), nil)

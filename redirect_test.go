@@ -232,3 +232,37 @@ func sendWithToken(t *testing.T, hc *http.Client, u string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+// A 3xx without a Location is refused as a redirect too (errors.Is ErrRedirectRefused), by the
+// client and by the token credential: a proxy answered either way. Control: a 400 is not.
+func TestRedirectWithoutLocationIsRefused(t *testing.T) {
+	for _, status := range []int{http.StatusMultipleChoices, http.StatusFound, http.StatusNotModified, http.StatusTemporaryRedirect, http.StatusBadRequest} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			s := newServer(t, answer{status: status})
+			c, _ := newClient(t, s, &partnercenter.ClientOptions{Retry: noRetry})
+			_, err := activate(c, context.Background())
+			var pe *partnercenter.Error
+			if !errors.As(err, &pe) || pe.StatusCode != status {
+				t.Fatalf("want an *Error %d, got %T %v", status, err, err)
+			}
+			want := status != http.StatusBadRequest
+			if got := errors.Is(err, partnercenter.ErrRedirectRefused); got != want || want && !strings.Contains(err.Error(), "redirect without a Location refused") {
+				t.Fatalf("ErrRedirectRefused = %v, want %v: %v", got, want, err)
+			}
+
+			tokens := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(status) }))
+			defer tokens.Close()
+			cred, err := partnercenter.NewRefreshTokenCredential(tenantID, "app-id", "refresh-0", &partnercenter.RefreshTokenCredentialOptions{
+				AuthorityHost: tokens.URL + "/", HTTPClient: tokens.Client(),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+			var ae *partnercenter.AuthenticationError
+			if !errors.As(err, &ae) || ae.StatusCode != status || errors.Is(err, partnercenter.ErrRedirectRefused) != want {
+				t.Fatalf("token endpoint: want an *AuthenticationError %d, ErrRedirectRefused %v; got %T %v", status, want, err, err)
+			}
+		})
+	}
+}

@@ -123,8 +123,8 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 		return azcore.AccessToken{}, fmt.Errorf("partnercenter: refresh-token exchange: %w", err)
 	}
 	defer resp.Body.Close()
-	if location := resp.Header.Get("Location"); location != "" && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, redirect: &redirectError{target: redirectTarget(req.URL, location)}}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return azcore.AccessToken{}, &AuthenticationError{StatusCode: resp.StatusCode, redirect: &redirectError{target: redirectTarget(req.URL, resp.Header.Get("Location"))}}
 	}
 	body, tooLarge, err := readBounded(resp.Body, resp.ContentLength, maxTokenResponseBytes)
 	if err != nil {
@@ -141,8 +141,14 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 			CorrelationID: tr.CorrelationID, decodeErr: decodeErr,
 		}
 	}
-	if tr.ExpiresIn <= 0 {
+	switch {
+	case tr.ExpiresIn <= 0:
 		tr.ExpiresIn = 3600
+	case tr.ExpiresIn > maxTokenLifetimeSeconds:
+		// Entra issues access tokens for at most a day. A larger number would overflow the
+		// Duration below (9223372037 s wraps negative): the token would look expired and every
+		// call would exchange, and rotate, the refresh token again.
+		tr.ExpiresIn = maxTokenLifetimeSeconds
 	}
 	token := azcore.AccessToken{Token: tr.AccessToken, ExpiresOn: start.Add(time.Duration(tr.ExpiresIn) * time.Second)}
 	if tr.RefreshToken != "" && tr.RefreshToken != c.refreshToken {
@@ -155,6 +161,9 @@ func (c *RefreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 	}
 	return token, nil
 }
+
+// maxTokenLifetimeSeconds caps expires_in: Entra's longest configurable access-token lifetime.
+const maxTokenLifetimeSeconds = 24 * 60 * 60
 
 // maxTokenResponseBytes bounds a token endpoint's answer; a real one is a few KiB.
 const maxTokenResponseBytes = 1 << 20

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
@@ -180,5 +181,27 @@ func TestClientWithRefreshTokenCredentialOverTLS(t *testing.T) {
 	}
 	if gotAuth != "Bearer access-1" {
 		t.Fatalf("API saw Authorization %q", gotAuth)
+	}
+}
+
+// An expires_in too large for a time.Duration is capped at a day, never wrapped into the past
+// (which would make every call exchange the refresh token again). Control: 3600 is an hour.
+func TestRefreshTokenCredentialExpiresInOverflow(t *testing.T) {
+	for expiresIn, want := range map[any]time.Duration{"9223372037": 24 * time.Hour, int64(1) << 62: 24 * time.Hour, 3600: time.Hour} {
+		e := newTokenEndpoint(t, "refresh-0", expiresIn)
+		cred, err := partnercenter.NewRefreshTokenCredential(tenantID, "app-id", "refresh-0", &partnercenter.RefreshTokenCredentialOptions{
+			AuthorityHost: e.URL + "/", HTTPClient: e.Client(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now()
+		tok, err := cred.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{partnercenter.CloudGlobal.Scope()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tok.ExpiresOn.Sub(before); got < want-time.Minute || got > want+time.Minute {
+			t.Errorf("expires_in %v: the token expires in %v, want about %v", expiresIn, got, want)
+		}
 	}
 }

@@ -34,6 +34,9 @@ var ErrResponseTooLarge = errors.New("response body too large")
 type redirectError struct{ target string }
 
 func (e *redirectError) Error() string {
+	if e.target == "" {
+		return "redirect without a Location refused (the Partner Center API does not redirect, so a proxy or an attacker answered)"
+	}
 	return "redirect to " + redact.Bounded(e.target, maxPrintedHost) + " refused (the Partner Center API does not redirect, so a proxy or an attacker answered)"
 }
 
@@ -42,8 +45,12 @@ func (e *redirectError) Is(target error) bool { return target == ErrRedirectRefu
 // NonRetriable tells azcore's retry policy not to try again (errorinfo.NonRetriable).
 func (e *redirectError) NonRetriable() {}
 
-// redirectTarget is the scheme://host of a Location, resolved against the request's URL.
+// redirectTarget is the scheme://host of a Location, resolved against the request's URL; ""
+// when there is no Location.
 func redirectTarget(base *url.URL, location string) string {
+	if location == "" {
+		return ""
+	}
 	u, err := url.Parse(location)
 	if err != nil {
 		return "an unparsable Location"

@@ -271,7 +271,8 @@ func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res 
 	default:
 		res.Status, res.Error = "failed", trimPrefix(err.Error())
 		if errors.As(err, &pcErr) {
-			res.Code = pcErr.Code
+			// The code is what the server sent: masked and bounded like everything Error() prints.
+			res.Code = redact.Bounded(pcErr.Code, 64)
 		}
 	}
 	return res, false

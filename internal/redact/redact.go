@@ -6,6 +6,7 @@ package redact
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,8 +33,15 @@ func String(s string) string {
 	return mask(s)
 }
 
-// mask is String without the cue check.
+// mask is String without the cue check. It matches on the text with JSON escapes of token
+// characters undone (unescapeTokenChars); text without a credential is returned as it was.
 func mask(s string) string {
+	if t := unescapeTokenChars(s); t != s {
+		if !tokenInText.MatchString(t) {
+			return s
+		}
+		s = t
+	}
 	return tokenInText.ReplaceAllStringFunc(s, func(m string) string {
 		sub := tokenInText.FindStringSubmatch(m)
 		for _, keep := range sub[1:] {
@@ -48,15 +56,16 @@ func mask(s string) string {
 // credentialCues are what every match of tokenInText contains, in lower case: String runs the
 // regular expression only on text that holds one, so that masking every header of every
 // response costs next to nothing. Keep them in step with tokenInText.
-var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-"}
+// A \u escape can hide any of them ("\u0065yJ..."), so it is a cue too.
+var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-", `\u`}
 
 // mayHoldCredential reports whether s contains a credential cue, ignoring ASCII case, without
 // allocating.
 func mayHoldCredential(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i] | 0x20 // ASCII lower case (other bytes match no cue's first letter)
+		c := s[i] | 0x20 // ASCII lower case of a letter (a cue's first byte that is no letter is compared as it is)
 		for _, cue := range credentialCues {
-			if c == cue[0] && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+			if (c == cue[0] || s[i] == cue[0]) && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
 				return true
 			}
 		}
@@ -64,20 +73,69 @@ func mayHoldCredential(s string) bool {
 	return false
 }
 
+// unescapeTokenChars undoes the JSON escapes (\uXXXX, \/) of the characters a credential is
+// made of ([A-Za-z0-9._~+/=-]): a body that writes a token as "\u0065yJhbGci..." or
+// "Bearer abc\/def" must not slip past a pattern that looks for "eyJ" or stops at a
+// backslash. Escapes of any other character are left as they are, so JSON text stays JSON.
+// (An escaped backslash before "u0065" is undone too: masking more is the safe side.)
+func unescapeTokenChars(s string) string {
+	if !strings.Contains(s, `\u`) && !strings.Contains(s, `\/`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			if s[i+1] == '/' {
+				b.WriteByte('/')
+				i++
+				continue
+			}
+			if s[i+1] == 'u' && i+6 <= len(s) {
+				if r, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil && r < utf8.RuneSelf && isTokenChar(byte(r)) {
+					b.WriteByte(byte(r))
+					i += 5
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isTokenChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+/=-", c) >= 0
+}
+
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
 // was cut. Every string an error prints goes through it: a hostile server must not be able to
 // make an error message megabytes long.
+//
+// Only the first max+boundedWindow bytes are masked: what lies past them is never printed, and
+// masking a 4 MiB description to print 1 KiB of it took over a second of CPU on every Error().
+// (A JWT that starts before the cut and is longer than the window, 16 KiB, would not be
+// recognised, and its head could show; real ones are a few KiB.)
 func Bounded(s string, max int) string {
+	unseen := 0
+	if len(s) > max+boundedWindow {
+		unseen = len(s) - (max + boundedWindow)
+		s = s[:max+boundedWindow]
+	}
 	s = String(s)
-	if len(s) <= max {
+	if len(s) <= max && unseen == 0 {
 		return s
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	cut := min(max, len(s))
+	for cut > 0 && cut < len(s) && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut] + "...(" + itoa(len(s)-cut) + " more bytes)"
+	return s[:cut] + "...(" + itoa(len(s)-cut+unseen) + " more bytes)"
 }
+
+// boundedWindow is how far past its cut Bounded masks: room for any real token that starts
+// before the cut.
+const boundedWindow = 16 << 10
 
 func itoa(n int) string {
 	var b [20]byte
@@ -207,6 +265,7 @@ func Credential(v string) string {
 // a URL, a header that carries no credential by its name): a JWT, a bearer token that is not
 // a placeholder, or an OAuth2 field with a value that is not one. "" when there is none.
 func CredentialInText(s string) string {
+	s = unescapeTokenChars(s)
 	if jwtInText.MatchString(s) {
 		return "JWT"
 	}
