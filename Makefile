@@ -1,21 +1,21 @@
-# partnercenter-go: every tool runs through `go run` at the version go.mod pins (tools.go),
-# so a fresh machine needs Go and nothing else.
+# partnercenter-go: the code generator and the Ginkgo CLI run through `go tool` at the versions
+# go.mod's `tool` block pins; the linters through `go run pkg@version`, outside go.mod. A fresh
+# machine needs Go and nothing else.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 GO          ?= go
-OAPI_CODEGEN = $(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
-GINKGO       = $(GO) run github.com/onsi/ginkgo/v2/ginkgo
+GINKGO       = $(GO) tool ginkgo
 # oasdiff is run at a fixed version outside go.mod: its dependency tree would otherwise pull
 # the project's kin-openapi to the version oasdiff wants. v1.30.0 is the newest release the
 # module proxy can build (newer ones need a module it does not serve).
 OASDIFF      = $(GO) run github.com/oasdiff/oasdiff@v1.30.0
-# Pinned here, not in tools.go: a linter has no place in the go.mod of teams that vendor the client.
+# Pinned here, not in go.mod's tool block: a linter has no place in the go.mod of teams that vendor the client.
 STATICCHECK  = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-# Where generated code goes; check-generated points it at a temporary folder.
-GEN_DIR    ?= generated
+# What the directives of tools.go read: check-generated copies these into a scratch module.
+GEN_INPUTS  = go.mod go.sum tools.go openapi.yaml oapi-codegen.yaml oapi-codegen.overlay.yaml
 # The folder check-generated compares (a negative-control test points it at a copy).
 GENERATED  ?= generated
 # The spec lint-spec checks (a negative-control test points it at a mutated copy).
@@ -26,20 +26,17 @@ help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: ## Regenerate generated/ from openapi.yaml.
-	@mkdir -p $(GEN_DIR)
-	$(OAPI_CODEGEN) -config oapi-codegen.yaml -o $(GEN_DIR)/partnercenter.gen.go openapi.yaml
-	@# The embedded spec comes from the untouched openapi.yaml, not from oapi-codegen.yaml's
-	@# overlaid view: the contract gate validates against all four documented media types.
-	$(OAPI_CODEGEN) -generate spec -package generated -o $(GEN_DIR)/spec.gen.go openapi.yaml
+generate: ## Regenerate generated/ from openapi.yaml (the go:generate directives of tools.go).
+	$(GO) generate ./...
 
 .PHONY: check-generated
 check-generated: ## Fail, naming the files, when $(GENERATED)/ is stale or hand-edited.
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(MAKE) -s --no-print-directory generate GEN_DIR=$$tmp >/dev/null; \
-	if ! out=$$(diff -r -q "$$tmp" "$(GENERATED)" 2>&1); then \
+	cp $(GEN_INPUTS) "$$tmp"; \
+	(cd "$$tmp" && $(GO) generate .) >/dev/null; \
+	if ! out=$$(diff -r -q "$$tmp/generated" "$(GENERATED)" 2>&1); then \
 	  echo "check-generated: $(GENERATED)/ differs from what 'make generate' writes:"; \
-	  echo "$$out" | sed -e "s|$$tmp|<fresh>|g" -e 's/^/  /'; \
+	  echo "$$out" | sed -e "s|$$tmp/generated|<fresh>|g" -e 's/^/  /'; \
 	  echo "Run 'make generate' and commit the result; never edit $(GENERATED)/ by hand."; \
 	  exit 1; \
 	fi; \
@@ -55,17 +52,21 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 	echo "lint-spec: breaking changes against $$tag"; \
 	$(OASDIFF) breaking "$$base" $(SPEC) --fail-on ERR
 
-# The contract gate. CASSETTES=<dir> judges other recordings; STRICT=1 makes undeclared fields
-# violations; MODE=live|record runs against PARTNER_CENTER_ENDPOINT; REPORT=<file> writes JUnit.
+# The contract gate. CASSETTES=<dir or file> judges other recordings (and nothing else runs);
+# STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
+# --format; REPORT=<file> writes a JUnit report (one testcase per interaction);
+# MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
 CASSETTES ?=
 STRICT    ?=
 MODE      ?=
 REPORT    ?=
+FORMAT    ?=
 
 .PHONY: contract
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
-	  $(GINKGO) run --succinct $(if $(CI),--no-color) $(if $(REPORT),--junit-report="$(abspath $(REPORT))") ./contract
+	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
+	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract
 
 # Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)
 # to openapi.yaml in place; then review the diff and run `make generate`.
@@ -90,11 +91,37 @@ vet: ## go vet, staticcheck and gofmt.
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 .PHONY: unit
-unit: ## go test -race over every package.
-	$(GO) test -race -count=1 ./...
+unit: ## go test -race over every package, twice (state that leaks between runs fails).
+	$(GO) test -race -count=2 ./...
 
 .PHONY: test
 test: vet check-generated lint-spec unit contract ## Everything the project checks (what CI runs).
+
+# The module of a team that vendors the client (testdata/consumer), measured as README reports
+# it, beside the same module with azidentity added and a module of azcore + azidentity alone.
+# (The check that keeps the tooling out of it is TestConsumerFootprint, in `make unit`.)
+.PHONY: footprint
+footprint: ## go.mod requires and `go mod vendor` size of a consumer, beside azcore + azidentity's.
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	measure() { \
+	  (cd "$$1" && GOFLAGS=-mod=mod $(GO) mod tidy && $(GO) mod vendor) >/dev/null 2>&1; \
+	  printf '  %-28s %3d requires  %3d modules  %5d KiB vendor/\n' "$$2" \
+	    "$$(awk '/^require \(/{b=1;next} b&&/^\)/{b=0} b{n++} /^require [^(]/{n++} END{print n}' "$$1/go.mod")" \
+	    "$$(cd "$$1" && GOFLAGS=-mod=mod $(GO) list -m all | tail -n +2 | wc -l)" "$$(du -sk "$$1/vendor" | cut -f1)"; \
+	}; \
+	mkdir "$$tmp/c" "$$tmp/ci" "$$tmp/az"; \
+	cp testdata/consumer/go.mod testdata/consumer/main.go go.sum "$$tmp/c"; \
+	sed -i "s|=> ../..|=> $(CURDIR)|" "$$tmp/c/go.mod"; \
+	cp "$$tmp/c/go.mod" "$$tmp/c/main.go" go.sum "$$tmp/ci"; \
+	printf 'package main\n\nimport _ "github.com/Azure/azure-sdk-for-go/sdk/azidentity"\n' > "$$tmp/ci/azidentity.go"; \
+	printf 'module example.com/az\n\ngo 1.26.0\n' > "$$tmp/az/go.mod"; cp go.sum "$$tmp/az"; \
+	printf 'package main\n\nimport (\n\t_ "github.com/Azure/azure-sdk-for-go/sdk/azcore"\n\t_ "github.com/Azure/azure-sdk-for-go/sdk/azidentity"\n)\n\nfunc main() {}\n' > "$$tmp/az/main.go"; \
+	azid=$$($(GO) list -m -f '{{.Path}}@{{.Version}}' github.com/Azure/azure-sdk-for-go/sdk/azidentity); \
+	(cd "$$tmp/az" && GOFLAGS=-mod=mod $(GO) get "$$azid" >/dev/null 2>&1); \
+	echo "footprint (go.mod requires after tidy, modules in go list -m all, size of go mod vendor):"; \
+	measure "$$tmp/c" "partnercenter"; \
+	measure "$$tmp/ci" "partnercenter + azidentity"; \
+	measure "$$tmp/az" "azcore + azidentity alone"
 
 .PHONY: bench
 bench: ## Benchmarks of the performance targets.

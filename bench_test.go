@@ -71,7 +71,7 @@ func BenchmarkActivate(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := c.ActivateSubscription(ctx, customerID, subscriptionID); err != nil {
+			if _, err := c.ActivateSubscription(ctx, customerID, subscriptionID, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -121,7 +121,7 @@ func BenchmarkActivateFacadeOverHandwritten(b *testing.B) {
 	var facade, bare, hand time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		if _, err := c.ActivateSubscription(ctx, customerID, subscriptionID); err != nil {
+		if _, err := c.ActivateSubscription(ctx, customerID, subscriptionID, nil); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

@@ -188,10 +188,10 @@ func TestBodyWithinTheBoundIsNotAmplified(t *testing.T) {
 			body := `{"totalCount":1,"items":[` + tc.items + `]}`
 			s := newServer(t, jsonAnswer(200, body))
 			c, _ := newClient(t, s, &partnercenter.ClientOptions{Retry: noRetry})
-			var links *partnercenter.ActivationLinkCollection
+			var links partnercenter.GetSubscriptionActivationLinksResponse
 			var err error
 			alloc := allocatedDuring(func() {
-				links, err = c.GetSubscriptionActivationLinks(context.Background(), customerID, subscriptionID)
+				links, err = c.GetSubscriptionActivationLinks(context.Background(), customerID, subscriptionID, nil)
 			})
 			if tc.wantErr == "" {
 				if err != nil || len(links.Items) < 1000 {

@@ -2,80 +2,90 @@ package partnercenter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
-// call runs one operation: it checks the context's ids, sends through the generated client,
-// and turns what came back into a result or an error (never both nil).
-func call[T any](ctx context.Context, operation string, send func(context.Context) (*T, error)) (*T, error) {
-	if id := idFrom(ctx, requestIDKey); id != "" && !IsGUID(id) {
-		return nil, &ArgumentError{operation, "MS-RequestId (WithRequestID)", id, guidReason}
+// callIDs are one call's MS-RequestId and MS-CorrelationId.
+type callIDs struct{ requestID, correlationID string }
+
+// newCallIDs takes the ids the caller chose in the options, refusing any that is not a GUID,
+// and draws new ones for the others.
+func newCallIDs(operation, requestID, correlationID string) (callIDs, error) {
+	if requestID != "" && !guid.Valid(requestID) {
+		return callIDs{}, &ArgumentError{operation, "options.RequestID", requestID, guidReason}
 	}
-	if id := idFrom(ctx, correlationIDKey); id != "" && !IsGUID(id) {
-		return nil, &ArgumentError{operation, "MS-CorrelationId (WithCorrelationID)", id, guidReason}
+	if correlationID != "" && !guid.Valid(correlationID) {
+		return callIDs{}, &ArgumentError{operation, "options.CorrelationID", correlationID, guidReason}
 	}
-	ex := &exchange{}
-	// The generated client's decoding of a success is not used: it matches media types
-	// case-sensitively and checks no required member. decodeSuccess applies the contract
-	// gate's rules (decode.go) to the body the pipeline kept.
-	_, err := send(context.WithValue(ctx, exchangeKey, ex))
-	if ex.resp == nil {
-		if err == nil {
-			err = errors.New("no response")
-		}
-		return nil, fmt.Errorf("partnercenter: %s: %w", operation, err)
+	return callIDs{orNewGUID(requestID), orNewGUID(correlationID)}, nil
+}
+
+func orNewGUID(id string) string {
+	if id != "" {
+		return id
 	}
-	if ex.err != nil {
-		return nil, newError(operation, ex.resp, ex.body, ex.err)
+	return uuid.NewString()
+}
+
+// echoed returns the ids as the response echoed them, else as sent.
+func (ids callIDs) echoed(h http.Header) callIDs {
+	if v := h.Get(headerRequestID); v != "" {
+		ids.requestID = v
 	}
-	if ex.resp.StatusCode < 200 || ex.resp.StatusCode > 299 {
-		return nil, newError(operation, ex.resp, ex.body, nil)
+	if v := h.Get(headerCorrelationID); v != "" {
+		ids.correlationID = v
 	}
-	v, err := decodeSuccess[T](ex.resp, ex.body)
+	return ids
+}
+
+// call runs one operation, as Azure's generated clients do: build the request (with the
+// generated builder, which follows openapi.yaml's paths and escaping), set the call's ids
+// before the pipeline (so that every retry carries the same MS-RequestId), send it through the
+// pipeline, check the status and decode the body, once, into v by the contract gate's rules
+// (decode.go). It returns the ids as echoed.
+func (c *Client) call(ctx context.Context, operation string, ids callIDs, build func(server string) (*http.Request, error), v any) (callIDs, error) {
+	req, err := build(c.server)
 	if err != nil {
-		return nil, newError(operation, ex.resp, ex.body, err)
+		return callIDs{}, fmt.Errorf("partnercenter: %s: build the request: %w", operation, err)
 	}
-	return v, nil
+	req = req.WithContext(ctx)
+	req.Header.Set(headerRequestID, ids.requestID)
+	req.Header.Set(headerCorrelationID, ids.correlationID)
+	resp, body, err := c.send(req)
+	switch {
+	case err != nil && resp != nil: // an answer that failed on the way in: a body past the bound
+		return callIDs{}, newError(operation, resp, body, err)
+	case err != nil:
+		return callIDs{}, fmt.Errorf("partnercenter: %s: %w", operation, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return callIDs{}, newError(operation, resp, body, nil)
+	}
+	if err := decodeSuccess(resp, body, v); err != nil {
+		return callIDs{}, newError(operation, resp, body, err)
+	}
+	return ids.echoed(resp.Header), nil
 }
 
 const guidReason = "must be a GUID: 8-4-4-4-12 hex digits (not necessarily an RFC 4122 UUID)"
 
-// IsGUID reports whether s has the id shape of openapi.yaml's HexGUID: 8-4-4-4-12 hex digits,
-// with no version check, because real subscription ids such as
-// 87363db7-39ab-dd25-d371-94340aaa2f97 are not RFC 4122 UUIDs. (Written out rather than a
-// regexp: it runs on every call.)
-func IsGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func checkGUID(operation, name, value string) error {
-	if !IsGUID(value) {
+	if !guid.Valid(value) {
 		return &ArgumentError{operation, name, value, guidReason}
 	}
 	return nil
 }
 
-// checkOrderID accepts any non-empty id (order ids are not always GUIDs); the generated client
-// path-escapes it. "." and ".." are refused: a proxy that normalizes paths would send the
-// call to another resource.
+// checkOrderID accepts any non-empty id (order ids are not always GUIDs); the generated request
+// builder path-escapes it. "." and ".." are refused: a proxy that normalizes paths would send
+// the call to another resource.
 func checkOrderID(operation, value string) error {
 	switch value {
 	case "":
@@ -89,6 +99,15 @@ func checkOrderID(operation, value string) error {
 func checkLineItemNumber(operation string, n int) error {
 	if n < 0 || n > math.MaxInt32 {
 		return &ArgumentError{operation, "lineItemNumber", strconv.Itoa(n), "must be from 0 to 2147483647"}
+	}
+	return nil
+}
+
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

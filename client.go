@@ -6,6 +6,10 @@
 // (any azidentity credential, or NewRefreshTokenCredential for App+User), and requests run
 // through an azcore pipeline with per-call ids, retries that respect throttling, bearer tokens
 // and redacted logging. Every non-2xx answer is an *Error.
+//
+// The operations have the Azure SDK for Go's call shape: options last (nil for the defaults),
+// and a response struct that embeds the model and carries the call's RequestID and
+// CorrelationID, the MS-RequestId and MS-CorrelationId that Partner Center support asks for.
 package partnercenter
 
 import (
@@ -20,12 +24,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
-	"github.com/partnercenter-go/partnercenter/generated"
 )
 
 // Version is this module's version, sent in the User-Agent.
-const Version = "v0.1.0"
+const Version = "v0.2.0"
 
 // moduleName names this module in the User-Agent: "azsdk-go-partnercenter/<Version> (...)".
 const moduleName = "partnercenter"
@@ -62,11 +64,17 @@ type ClientOptions struct {
 
 	// Transport is the innermost HTTP sender under the pipeline: an *http.Client (a test
 	// server's TLS client, a caller's proxy settings, a go-vcr recorder's client) or any
-	// policy.Transporter. An *http.Client is used through a copy that never follows a
-	// redirect (its CheckRedirect is replaced); another Transporter that follows one itself
-	// has its answer refused, but the client cannot stop it from sending the request. Default:
-	// a shared client with azcore's default transport settings, without redirects.
+	// policy.Transporter, such as the go-vcr recorder that contract.NewRecorder returns. An
+	// *http.Client is used through a copy that never follows a redirect (its CheckRedirect is
+	// replaced); another Transporter that follows one itself has its answer refused, but the
+	// client cannot stop it from sending the request. Default: a shared client with azcore's
+	// default transport settings, without redirects.
 	Transport policy.Transporter
+
+	// Telemetry configures the User-Agent, as azcore.ClientOptions.Telemetry does:
+	// ApplicationID prefixes it ("contoso-billing azsdk-go-partnercenter/v0.2.0 ..."), Disabled
+	// leaves the SDK's part out.
+	Telemetry policy.TelemetryOptions
 
 	// Logging configures azcore logging (azcore/log). The Authorization header, and response
 	// headers that may echo a credential (WWW-Authenticate), are always redacted; with
@@ -87,8 +95,11 @@ type ClientOptions struct {
 
 // Client calls the Partner Center activation APIs. It is safe for concurrent use.
 type Client struct {
-	api      *generated.ClientWithResponses
+	pl       runtime.Pipeline
 	endpoint string
+	// server is the endpoint with one trailing slash: the generated request builders resolve
+	// "./v1/..." against it, so that an endpoint's own path is kept.
+	server string
 }
 
 // NewClient returns a client that authenticates with cred: any azcore.TokenCredential, such as
@@ -147,17 +158,14 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		AllowedHeaders: []string{headerRequestID, headerCorrelationID, "MS-CV", "MS-ServerId", "X-Locale", "MS-PartnerCenter-Application", "Retry-After"},
 	}, &policy.ClientOptions{
 		Retry:            retry,
+		Telemetry:        o.Telemetry,
 		Transport:        responseGuard{next: senderWithoutRedirects(o.Transport), maxBody: maxBody, logBodies: o.Logging.IncludeBody},
 		Logging:          o.Logging,
 		PerCallPolicies:  o.PerCallPolicies,
 		PerRetryPolicies: append(slices.Clip(o.PerRetryPolicies), inMemoryBodyPolicy{}, hideFromLogPolicy{}),
 	})
 
-	api, err := generated.NewClientWithResponses(strings.TrimSuffix(endpoint, "/"), generated.WithHTTPClient(pipelineDoer{pl}))
-	if err != nil {
-		return nil, fmt.Errorf("partnercenter: NewClient: %w", err)
-	}
-	return &Client{api: api, endpoint: endpoint}, nil
+	return &Client{pl: pl, endpoint: endpoint, server: strings.TrimSuffix(endpoint, "/") + "/"}, nil
 }
 
 // Endpoint is the base URL the client calls, without /v1.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/partnercenter-go/partnercenter"
 )
 
@@ -24,16 +26,16 @@ func TestOperationsSendWhatTheSpecSays(t *testing.T) {
 		body   string
 	}{
 		{"GetLineItemActivationLinks", linksBody, func(c *partnercenter.Client) (any, error) {
-			return c.GetLineItemActivationLinks(ctx, customerID, orderID, 2)
+			return c.GetLineItemActivationLinks(ctx, customerID, orderID, 2, nil)
 		}, "GET", "/v1/customers/" + customerID + "/orders/" + orderID + "/lineitems/2/activationlinks", ""},
 		{"GetOrderActivationLinks escapes the order id", linksBody, func(c *partnercenter.Client) (any, error) {
-			return c.GetOrderActivationLinks(ctx, customerID, "a/b?c")
+			return c.GetOrderActivationLinks(ctx, customerID, "a/b?c", nil)
 		}, "GET", "/v1/customers/" + customerID + "/orders/a%2Fb%3Fc/activationlinks", ""},
 		{"GetSubscriptionActivationLinks", linksBody, func(c *partnercenter.Client) (any, error) {
-			return c.GetSubscriptionActivationLinks(ctx, customerID, subscriptionID)
+			return c.GetSubscriptionActivationLinks(ctx, customerID, subscriptionID, nil)
 		}, "GET", "/v1/customers/" + customerID + "/subscriptions/" + subscriptionID + "/activationlinks", ""},
 		{"ActivateSubscription", activatedBody, func(c *partnercenter.Client) (any, error) {
-			return c.ActivateSubscription(ctx, customerID, subscriptionID)
+			return c.ActivateSubscription(ctx, customerID, subscriptionID, nil)
 		}, "POST", "/v1/customers/" + customerID + "/subscriptions/" + subscriptionID + "/activate", "null"},
 	}
 	for _, tc := range tests {
@@ -88,18 +90,101 @@ func TestOperationsSendWhatTheSpecSays(t *testing.T) {
 	}
 }
 
+// The ids of the options are sent by every operation, and come back in the response.
 func TestCallerSuppliedIDsWin(t *testing.T) {
-	s := newServer(t, jsonAnswer(200, activatedBody))
-	c, _ := newClient(t, s, nil)
 	const rid, cid = "3705fc6d-4127-4a87-bdba-9658f73fe019", "b12260fb-82de-4701-a25f-dcd367690645"
-	ctx := partnercenter.WithCorrelationID(partnercenter.WithRequestID(context.Background(), rid), cid)
-	if _, err := c.ActivateSubscription(ctx, customerID, subscriptionID); err != nil {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		call func(*partnercenter.Client) (requestID, correlationID string, err error)
+	}{
+		{"GetLineItemActivationLinks", func(c *partnercenter.Client) (string, string, error) {
+			r, err := c.GetLineItemActivationLinks(ctx, customerID, orderID, 0, &partnercenter.GetLineItemActivationLinksOptions{RequestID: rid, CorrelationID: cid})
+			return r.RequestID, r.CorrelationID, err
+		}},
+		{"GetOrderActivationLinks", func(c *partnercenter.Client) (string, string, error) {
+			r, err := c.GetOrderActivationLinks(ctx, customerID, orderID, &partnercenter.GetOrderActivationLinksOptions{RequestID: rid, CorrelationID: cid})
+			return r.RequestID, r.CorrelationID, err
+		}},
+		{"GetSubscriptionActivationLinks", func(c *partnercenter.Client) (string, string, error) {
+			r, err := c.GetSubscriptionActivationLinks(ctx, customerID, subscriptionID, &partnercenter.GetSubscriptionActivationLinksOptions{RequestID: rid, CorrelationID: cid})
+			return r.RequestID, r.CorrelationID, err
+		}},
+		{"ActivateSubscription", func(c *partnercenter.Client) (string, string, error) {
+			r, err := c.ActivateSubscription(ctx, customerID, subscriptionID, &partnercenter.ActivateSubscriptionOptions{RequestID: rid, CorrelationID: cid})
+			return r.RequestID, r.CorrelationID, err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := linksBody
+			if tc.name == "ActivateSubscription" {
+				body = activatedBody
+			}
+			s := newServer(t, jsonAnswer(200, body))
+			c, _ := newClient(t, s, nil)
+			gotRID, gotCID, err := tc.call(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := s.seen()[0].Header
+			if h.Get("MS-RequestId") != rid || h.Get("MS-CorrelationId") != cid {
+				t.Fatalf("sent %s / %s, want the caller's %s / %s", h.Get("MS-RequestId"), h.Get("MS-CorrelationId"), rid, cid)
+			}
+			if gotRID != rid || gotCID != cid {
+				t.Fatalf("response ids %s / %s, want %s / %s", gotRID, gotCID, rid, cid)
+			}
+		})
+	}
+}
+
+// ClientOptions.Telemetry reaches the User-Agent, as in every azcore client.
+func TestTelemetryApplicationID(t *testing.T) {
+	s := newServer(t, jsonAnswer(200, activatedBody))
+	c, _ := newClient(t, s, &partnercenter.ClientOptions{Telemetry: policy.TelemetryOptions{ApplicationID: "contoso-billing"}})
+	if _, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID, nil); err != nil {
 		t.Fatal(err)
 	}
-	h := s.seen()[0].Header
-	if h.Get("MS-RequestId") != rid || h.Get("MS-CorrelationId") != cid {
-		t.Fatalf("sent %s / %s, want the caller's %s / %s", h.Get("MS-RequestId"), h.Get("MS-CorrelationId"), rid, cid)
+	ua := s.seen()[0].Header.Get("User-Agent")
+	if !strings.HasPrefix(ua, "contoso-billing ") || !strings.Contains(ua, "partnercenter/"+partnercenter.Version) {
+		t.Fatalf("User-Agent %q: want the application id first, then this module and version", ua)
 	}
+}
+
+// The response's ids are those the service echoed; without an echo, those sent.
+func TestResponseIDs(t *testing.T) {
+	ctx := context.Background()
+	t.Run("as echoed", func(t *testing.T) {
+		const echoedRID, echoedCID = "0f0e0d0c-0b0a-0908-0706-050403020100", "00010203-0405-0607-0809-0a0b0c0d0e0f"
+		s := newServer(t, answer{status: 200, body: activatedBody, headers: map[string]string{
+			"Content-Type": "application/json", "MS-RequestId": echoedRID, "MS-CorrelationId": echoedCID}})
+		c, _ := newClient(t, s, nil)
+		r, err := c.ActivateSubscription(ctx, customerID, subscriptionID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.RequestID != echoedRID || r.CorrelationID != echoedCID {
+			t.Fatalf("response ids %s / %s, want the echoed %s / %s", r.RequestID, r.CorrelationID, echoedRID, echoedCID)
+		}
+		if r.SubscriptionID != subscriptionID || r.Status != partnercenter.ActivationStatusSuccess {
+			t.Fatalf("embedded result %+v", r.SubscriptionActivationResult)
+		}
+	})
+	t.Run("as sent, without an echo", func(t *testing.T) {
+		s := newServer(t, answer{status: 200, body: linksBody, headers: map[string]string{
+			"Content-Type": "application/json", "MS-RequestId": "", "MS-CorrelationId": ""}})
+		c, _ := newClient(t, s, nil)
+		r, err := c.GetSubscriptionActivationLinks(ctx, customerID, subscriptionID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := s.seen()[0].Header
+		if !guidRE.MatchString(r.RequestID) || r.RequestID != h.Get("MS-RequestId") || r.CorrelationID != h.Get("MS-CorrelationId") {
+			t.Fatalf("response ids %q / %q, want those sent: %q / %q", r.RequestID, r.CorrelationID, h.Get("MS-RequestId"), h.Get("MS-CorrelationId"))
+		}
+		if r.TotalCount != 1 || len(r.Items) != 1 {
+			t.Fatalf("embedded collection %+v", r.ActivationLinkCollection)
+		}
+	})
 }
 
 // Every bad input is refused with an error naming the argument and its value, and nothing
@@ -112,33 +197,33 @@ func TestBadInputSendsNothing(t *testing.T) {
 		name, arg, value string
 		call             func() error
 	}{
-		{"customer not a GUID", "customerID", "contoso", func() error { _, err := c.ActivateSubscription(ctx, "contoso", subscriptionID); return err }},
+		{"customer not a GUID", "customerID", "contoso", func() error { _, err := c.ActivateSubscription(ctx, "contoso", subscriptionID, nil); return err }},
 		{"subscription with braces", "subscriptionID", "{" + subscriptionID + "}", func() error {
-			_, err := c.ActivateSubscription(ctx, customerID, "{"+subscriptionID+"}")
+			_, err := c.ActivateSubscription(ctx, customerID, "{"+subscriptionID+"}", nil)
 			return err
 		}},
 		{"subscription too short", "subscriptionID", "87363db7-39ab-dd25-d371-94340aaa2f9", func() error {
-			_, err := c.GetSubscriptionActivationLinks(ctx, customerID, "87363db7-39ab-dd25-d371-94340aaa2f9")
+			_, err := c.GetSubscriptionActivationLinks(ctx, customerID, "87363db7-39ab-dd25-d371-94340aaa2f9", nil)
 			return err
 		}},
 		{"subscription not hex", "subscriptionID", "87363db7-39ab-dd25-d371-94340aaa2fzz", func() error {
-			_, err := c.ActivateSubscription(ctx, customerID, "87363db7-39ab-dd25-d371-94340aaa2fzz")
+			_, err := c.ActivateSubscription(ctx, customerID, "87363db7-39ab-dd25-d371-94340aaa2fzz", nil)
 			return err
 		}},
-		{"empty customer", "customerID", "", func() error { _, err := c.GetOrderActivationLinks(ctx, "", orderID); return err }},
-		{"empty order", "orderID", "", func() error { _, err := c.GetOrderActivationLinks(ctx, customerID, ""); return err }},
-		{"dot-dot order", "orderID", "..", func() error { _, err := c.GetLineItemActivationLinks(ctx, customerID, "..", 0); return err }},
-		{"negative line item", "lineItemNumber", "-1", func() error { _, err := c.GetLineItemActivationLinks(ctx, customerID, orderID, -1); return err }},
+		{"empty customer", "customerID", "", func() error { _, err := c.GetOrderActivationLinks(ctx, "", orderID, nil); return err }},
+		{"empty order", "orderID", "", func() error { _, err := c.GetOrderActivationLinks(ctx, customerID, "", nil); return err }},
+		{"dot-dot order", "orderID", "..", func() error { _, err := c.GetLineItemActivationLinks(ctx, customerID, "..", 0, nil); return err }},
+		{"negative line item", "lineItemNumber", "-1", func() error { _, err := c.GetLineItemActivationLinks(ctx, customerID, orderID, -1, nil); return err }},
 		{"line item over int32", "lineItemNumber", "2147483648", func() error {
-			_, err := c.GetLineItemActivationLinks(ctx, customerID, orderID, 1<<31)
+			_, err := c.GetLineItemActivationLinks(ctx, customerID, orderID, 1<<31, nil)
 			return err
 		}},
-		{"request id not a GUID", "MS-RequestId", "retry-1", func() error {
-			_, err := c.ActivateSubscription(partnercenter.WithRequestID(ctx, "retry-1"), customerID, subscriptionID)
+		{"request id not a GUID", "options.RequestID", "retry-1", func() error {
+			_, err := c.ActivateSubscription(ctx, customerID, subscriptionID, &partnercenter.ActivateSubscriptionOptions{RequestID: "retry-1"})
 			return err
 		}},
-		{"correlation id not a GUID", "MS-CorrelationId", "trace", func() error {
-			_, err := c.ActivateSubscription(partnercenter.WithCorrelationID(ctx, "trace"), customerID, subscriptionID)
+		{"correlation id not a GUID", "options.CorrelationID", "trace", func() error {
+			_, err := c.GetOrderActivationLinks(ctx, customerID, orderID, &partnercenter.GetOrderActivationLinksOptions{CorrelationID: "trace"})
 			return err
 		}},
 	}
@@ -161,7 +246,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 		t.Fatalf("bad input sent %d requests", n)
 	}
 	// The control: the same client with good input does reach the server.
-	if _, err := c.ActivateSubscription(ctx, customerID, strings.ToUpper(subscriptionID)); err != nil {
+	if _, err := c.ActivateSubscription(ctx, customerID, strings.ToUpper(subscriptionID), nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(s.seen()); n != 1 {

@@ -15,7 +15,7 @@ type Cloud struct {
 	Audience string
 }
 
-// The three Partner Center clouds (partner-center-facts.md, Clouds and authentication).
+// The three Partner Center clouds (learn.microsoft.com/partner-center/developer/partner-center-authentication).
 var (
 	CloudGlobal = Cloud{
 		Name:          "global",

@@ -23,10 +23,10 @@ func TestSuccessBodiesByTheGatesRules(t *testing.T) {
 		{"a +json type", "application/vnd.partnercenter+json", activatedBody, ""},
 		{"a media type that is not JSON", "text/plain", activatedBody, `no JSON body to decode (Content-Type "text/plain")`},
 		{"no Content-Type (net/http sniffs text/plain)", "", activatedBody, "no JSON body to decode"},
-		{"an empty object", "application/json", `{}`, "the body lacks /status, which the spec requires"},
+		{"an empty object", "application/json", `{}`, "the body lacks /subscriptionId, which the spec requires"},
 		{"JSON null", "application/json", `null`, "the body is JSON null"},
 		{"a member null", "application/json", `{"subscriptionId":"87363db7-39ab-dd25-d371-94340aaa2f97","status":null}`, "the body lacks /status"},
-		{"an error body in a 200", "application/json", `{"code":800041,"description":"This item has already been activated","data":[],"source":"PartnerFD"}`, "the body lacks /status"},
+		{"an error body in a 200", "application/json", `{"code":800041,"description":"This item has already been activated","data":[],"source":"PartnerFD"}`, "the body lacks /subscriptionId"},
 		{"a member of the wrong type", "application/json", `{"subscriptionId":"x","status":7}`, "cannot unmarshal number"},
 		{"trailing bytes", "application/json", activatedBody + "garbage", "not valid JSON"},
 		{"two JSON values", "application/json", activatedBody + activatedBody, "not valid JSON"},
@@ -38,14 +38,14 @@ func TestSuccessBodiesByTheGatesRules(t *testing.T) {
 				a.headers["Content-Type"] = tc.contentType
 			}
 			c, _ := newClient(t, newServer(t, a), nil)
-			res, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID)
+			res, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID, nil)
 			if tc.wantErr == "" {
-				if err != nil || res == nil || res.Status != "Success" {
+				if err != nil || res.Status != "Success" {
 					t.Fatalf("want a success, got %+v, %v", res, err)
 				}
 				return
 			}
-			if res != nil {
+			if res != (partnercenter.ActivateSubscriptionResponse{}) {
 				t.Fatalf("want no result, got %+v", res)
 			}
 			var pcErr *partnercenter.Error
@@ -65,7 +65,7 @@ func TestSuccessBodiesByTheGatesRules(t *testing.T) {
 // A 200 carrying an error body keeps the error's code: a batch sees 800041, not "activated".
 func TestErrorBodyInA200KeepsItsCode(t *testing.T) {
 	c, _ := newClient(t, newServer(t, jsonAnswer(200, `{"code":800041,"description":"This item has already been activated"}`)), nil)
-	_, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID)
+	_, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID, nil)
 	var pcErr *partnercenter.Error
 	if !errors.As(err, &pcErr) || pcErr.Code != partnercenter.CodeAlreadyActivated || pcErr.Description != "This item has already been activated" {
 		t.Fatalf("want *Error with code 800041 and its description, got %#v", err)
@@ -85,15 +85,15 @@ func TestRequiredMembersOfCollections(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _ := newClient(t, newServer(t, jsonAnswer(200, tc.body)), nil)
-			res, err := c.GetOrderActivationLinks(context.Background(), customerID, orderID)
+			res, err := c.GetOrderActivationLinks(context.Background(), customerID, orderID, nil)
 			if tc.wantErr == "" {
-				if err != nil || res == nil {
-					t.Fatalf("want a success, got %v", err)
+				if err != nil || len(res.Items) != 1 {
+					t.Fatalf("want a success, got %+v, %v", res, err)
 				}
 				return
 			}
 			var pcErr *partnercenter.Error
-			if res != nil || !errors.As(err, &pcErr) || !strings.Contains(err.Error(), "lacks "+tc.wantErr+",") {
+			if res.Items != nil || res.RequestID != "" || !errors.As(err, &pcErr) || !strings.Contains(err.Error(), "lacks "+tc.wantErr+",") {
 				t.Fatalf("want an *Error naming %s, got %+v, %v", tc.wantErr, res, err)
 			}
 		})
@@ -106,7 +106,7 @@ func TestErrorBodiesByTheGatesRules(t *testing.T) {
 		a := answer{status: 403, body: "\xEF\xBB\xBF" + `{"code":20002,"description":"No relationship between caller and account.","data":[],"source":"PartnerFD"}`,
 			headers: map[string]string{"Content-Type": ct}}
 		c, _ := newClient(t, newServer(t, a), nil)
-		_, err := c.GetSubscriptionActivationLinks(context.Background(), customerID, subscriptionID)
+		_, err := c.GetSubscriptionActivationLinks(context.Background(), customerID, subscriptionID, nil)
 		var pcErr *partnercenter.Error
 		if !errors.As(err, &pcErr) || pcErr.Code != partnercenter.CodeNoCommerceRelation || pcErr.Source != "PartnerFD" {
 			t.Fatalf("%s: want 403 code 20002, got %v", ct, err)

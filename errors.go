@@ -14,19 +14,24 @@ import (
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-// Partner Center error codes worth naming (error-codes page; partner-center-facts.md, Errors).
-// Error.Code is always a string, whether the body had a number or a string.
+// ErrorCode is a Partner Center error code, in decimal, whether the body had it as a JSON
+// number (800041) or a string ("900420"); for the gateway's 429 body it is the body's
+// statusCode ("429"). Compare it with the Code* constants.
+type ErrorCode string
+
+// Partner Center error codes worth naming
+// (https://learn.microsoft.com/partner-center/developer/error-codes).
 const (
-	CodeAlreadyActivated      = "800041" // 400: the item is already activated
-	CodeLineItemOutOfRange    = "800071" // 400: line item number out of range
-	CodeInvalidInput          = "800002" // 400: invalid request input
-	CodeOrderNotFound         = "20000"  // 404
-	CodeSubscriptionNotFound  = "20003"  // 404
-	CodeNoCommerceRelation    = "20002"  // 403: no commerce relationship with the customer
-	CodeOrderInProgress       = "800060" // 409
-	CodeCartInProgress        = "800064" // 409
-	CodeAudienceNotSupported  = "900420" // 401: token audience no longer supported
-	CodeUnexpectedServiceFail = "800003" // 500
+	CodeAlreadyActivated      ErrorCode = "800041" // 400: the item is already activated
+	CodeLineItemOutOfRange    ErrorCode = "800071" // 400: line item number out of range
+	CodeInvalidInput          ErrorCode = "800002" // 400: invalid request input
+	CodeOrderNotFound         ErrorCode = "20000"  // 404
+	CodeSubscriptionNotFound  ErrorCode = "20003"  // 404
+	CodeNoCommerceRelation    ErrorCode = "20002"  // 403: no commerce relationship with the customer
+	CodeOrderInProgress       ErrorCode = "800060" // 409
+	CodeCartInProgress        ErrorCode = "800064" // 409
+	CodeAudienceNotSupported  ErrorCode = "900420" // 401: token audience no longer supported
+	CodeUnexpectedServiceFail ErrorCode = "800003" // 500
 )
 
 // Error is a Partner Center answer that is not a success: every non-2xx status, and a 2xx
@@ -40,9 +45,9 @@ type Error struct {
 	// Operation is the operationId of openapi.yaml, e.g. "ActivateSubscription".
 	Operation  string
 	StatusCode int
-	// Code is the Partner Center error code as a string ("800041"); for the gateway's 429
-	// body it is the body's statusCode ("429"). Empty when the body had none.
-	Code        string
+	// Code is the Partner Center error code ("800041"); for the gateway's 429 body it is the
+	// body's statusCode ("429"). Empty when the body had none.
+	Code        ErrorCode
 	Description string
 	Source      string
 	// RequestID and CorrelationID are the response's MS-RequestId and MS-CorrelationId: quote
@@ -80,7 +85,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ": malformed response body (%s): %s", describeBody(e.ContentType, e.RawBody), redact.Bounded(e.err.Error(), maxPrintedText))
 	default:
 		if e.Code != "" {
-			fmt.Fprintf(&b, ": code %s", redact.Bounded(e.Code, maxPrintedCode))
+			fmt.Fprintf(&b, ": code %s", redact.Bounded(string(e.Code), maxPrintedCode))
 		}
 		if e.Description != "" {
 			fmt.Fprintf(&b, ": %s", redact.Bounded(e.Description, maxPrintedText))
@@ -164,14 +169,14 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 }
 
 // errorCode renders the code as a string whether the body had a number or a string.
-func errorCode(raw json.RawMessage) string {
+func errorCode(raw json.RawMessage) ErrorCode {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s
+		return ErrorCode(s)
 	}
 	var n json.Number
 	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
+		return ErrorCode(n.String())
 	}
 	return ""
 }

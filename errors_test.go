@@ -51,7 +51,7 @@ func TestMalformedResponses(t *testing.T) {
 			s := newServer(t, tc.answer)
 			c, _ := newClient(t, s, &partnercenter.ClientOptions{Retry: noRetry})
 			res, err := activate(c, context.Background())
-			if res != nil || err == nil {
+			if res != (partnercenter.ActivateSubscriptionResponse{}) || err == nil {
 				t.Fatalf("got result %v and error %v", res, err)
 			}
 			var pe *partnercenter.Error

@@ -15,7 +15,32 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/sandbox"
 )
+
+// README's vendoring example (example_vendoring_test.go), run twice against the local
+// sandbox: the second activation finds the subscription active.
+func Example_vendoring() {
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sb.Close()
+	cred, err := sb.Credential()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 2 {
+		if err := activateAndListLinks(context.Background(), cred, sb.ClientOptions(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e Success
+	// 0 GET https://publisher.example/activate?subscription=aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
+	// already active
+	// 0 GET https://publisher.example/activate?subscription=aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
+}
 
 // App-only: any azidentity credential, pointed at the cloud's authority. (Compiled, not run:
 // it would reach Entra ID.)
@@ -30,7 +55,7 @@ func Example_appOnly() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "03fb46b3-bf8c-49aa-b908-ca2e93bcc04a", 0)
+	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "03fb46b3-bf8c-49aa-b908-ca2e93bcc04a", 0, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,7 +117,7 @@ func ExampleClient_ActivateSubscription() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	result, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "87363db7-39ab-dd25-d371-94340aaa2f97")
+	result, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "87363db7-39ab-dd25-d371-94340aaa2f97", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -104,7 +129,7 @@ func ExampleClient_GetLineItemActivationLinks() {
 	srv := exampleServer()
 	defer srv.Close()
 	client, _ := partnercenter.NewClient(staticToken{}, &partnercenter.ClientOptions{Endpoint: srv.URL})
-	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1", 0)
+	links, err := client.GetLineItemActivationLinks(context.Background(), "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1", 0, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,7 +144,7 @@ func ExampleError() {
 	srv := exampleServer()
 	defer srv.Close()
 	client, _ := partnercenter.NewClient(staticToken{}, &partnercenter.ClientOptions{Endpoint: srv.URL})
-	_, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e")
+	_, err := client.ActivateSubscription(context.Background(), "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e", nil)
 	var pcErr *partnercenter.Error
 	if errors.As(err, &pcErr) && pcErr.Code == partnercenter.CodeAlreadyActivated {
 		fmt.Println(pcErr.StatusCode, pcErr.Code, pcErr.Description)

@@ -80,11 +80,16 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for k, v := range a.headers {
-		w.Header().Set(k, v)
-	}
+	// The ids are echoed, as Partner Center does, unless the answer sets them ("" drops one).
 	w.Header().Set("MS-RequestId", r.Header.Get("MS-RequestId"))
 	w.Header().Set("MS-CorrelationId", r.Header.Get("MS-CorrelationId"))
+	for k, v := range a.headers {
+		if v == "" {
+			w.Header().Del(k)
+			continue
+		}
+		w.Header().Set(k, v)
+	}
 	w.WriteHeader(a.status)
 	io.WriteString(w, a.body)
 }

@@ -133,7 +133,7 @@ func TestBodyLoggingMasksWithoutChangingTheResult(t *testing.T) {
 	body := strings.Replace(linksBody, "https://publisher.example/activate?token=abc", uri, 1)
 	s := newServer(t, jsonAnswer(200, body))
 	c, _ := newClient(t, s, &partnercenter.ClientOptions{Logging: policy.LogOptions{IncludeBody: true}})
-	links, err := c.GetLineItemActivationLinks(context.Background(), customerID, orderID, 0)
+	links, err := c.GetLineItemActivationLinks(context.Background(), customerID, orderID, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestBodyLoggingMasksAJSONEscapedToken(t *testing.T) {
 func TestArgumentErrorNeverCarriesAToken(t *testing.T) {
 	c, _ := newClient(t, newServer(t, jsonAnswer(200, activatedBody)), nil)
 	for _, id := range []string{plantedJWT, "Bearer " + plantedJWT, "access_token=" + plantedJWT} {
-		_, err := c.ActivateSubscription(context.Background(), id, subscriptionID)
+		_, err := c.ActivateSubscription(context.Background(), id, subscriptionID, nil)
 		var ae *partnercenter.ArgumentError
 		if !errors.As(err, &ae) {
 			t.Fatalf("want an *ArgumentError, got %v", err)
@@ -184,7 +184,7 @@ func TestArgumentErrorNeverCarriesAToken(t *testing.T) {
 		}
 	}
 	// Control: an ordinary bad id is still quoted, so that the caller can see it.
-	_, err := c.ActivateSubscription(context.Background(), "not-a-guid", subscriptionID)
+	_, err := c.ActivateSubscription(context.Background(), "not-a-guid", subscriptionID, nil)
 	if err == nil || !strings.Contains(err.Error(), `"not-a-guid"`) {
 		t.Fatalf("the refused value is no longer quoted: %v", err)
 	}

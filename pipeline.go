@@ -11,14 +11,13 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter/internal/retryafter"
 )
 
 // The pipeline, outermost first (azcore.NewPipeline builds it):
 //
-//	per call:  Partner Center headers (ids chosen once per call) and the total-time bound
+//	per call:  Partner Center headers and the total-time bound
 //	retry:     azcore's retry policy with shouldRetry below
 //	per retry: one retry of a 401 with a fresh token, then the bearer-token policy, the
 //	           caller's policies, the in-memory request body and hideFromLogPolicy
@@ -26,8 +25,9 @@ import (
 //	(redirects refused, the body read through its bound, credentials hidden from the log)
 //	over the Transport, an *http.Client that never follows redirects.
 //
-// The ids are set before the retry policy so that every attempt of a call carries the same
-// MS-RequestId: that is what makes a retried POST .../activate idempotent.
+// The ids are set on the request before it enters the pipeline (Client.call), so that every
+// attempt of a call carries the same MS-RequestId: that is what makes a retried
+// POST .../activate idempotent.
 
 const (
 	headerRequestID      = "MS-RequestId"
@@ -42,7 +42,7 @@ const (
 )
 
 // retryStatusCodes are retried; 400, 401 (see retryUnauthorizedOncePolicy), 403, 404 and 409
-// never are (partner-center-facts.md, Errors).
+// never are (learn.microsoft.com/partner-center/developer/error-codes).
 var retryStatusCodes = []int{
 	http.StatusRequestTimeout,
 	http.StatusTooManyRequests,
@@ -52,43 +52,19 @@ var retryStatusCodes = []int{
 	http.StatusGatewayTimeout,
 }
 
+// ctxKey keys what the pipeline's own policies hand each other through the request's context
+// (hideFromLogPolicy and responseGuard); the client itself passes nothing that way.
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	correlationIDKey
-	exchangeKey
-	logStashKey
-)
-
-// WithRequestID makes the calls made with ctx send id as MS-RequestId instead of a new GUID.
-// Reuse an id only to repeat the same call (for example after a crash, to learn the outcome
-// of an activation without activating twice); the service answers a repeated id with the
-// first call's response.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey, id)
-}
-
-// WithCorrelationID makes the calls made with ctx send id as MS-CorrelationId, to tie them
-// together in logs and traces.
-func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationIDKey, id)
-}
-
-func idFrom(ctx context.Context, key ctxKey) string {
-	id, _ := ctx.Value(key).(string)
-	return id
-}
+const logStashKey ctxKey = iota
 
 // callPolicy runs once per call, before the retry policy: it sets the Partner Center headers
-// (so every attempt carries the same ids) and bounds the whole call, attempts and waits, by
-// total. One policy rather than two: azcore copies the request for every policy it passes.
+// and bounds the whole call, attempts and waits, by total. One policy rather than two: azcore
+// copies the request for every policy it passes.
 func callPolicy(application, locale string, total time.Duration) policy.Policy {
 	return policyFunc(func(req *policy.Request) (*http.Response, error) {
 		ctx := req.Raw().Context()
 		h := req.Raw().Header
-		h.Set(headerRequestID, orNewGUID(idFrom(ctx, requestIDKey)))
-		h.Set(headerCorrelationID, orNewGUID(idFrom(ctx, correlationIDKey)))
 		h.Set("Accept", contentTypeJSON)
 		if locale != "" {
 			h.Set(headerLocale, locale)
@@ -104,13 +80,6 @@ func callPolicy(application, locale string, total time.Duration) policy.Policy {
 		defer cancel() // safe: the body-download policy has read the body by now
 		return req.WithContext(ctx).Next()
 	})
-}
-
-func orNewGUID(id string) string {
-	if id != "" {
-		return id
-	}
-	return uuid.NewString()
 }
 
 // retryUnauthorizedOncePolicy sends an attempt again after a 401, once. It sits outside the
@@ -190,50 +159,28 @@ type policyFunc func(*policy.Request) (*http.Response, error)
 
 func (f policyFunc) Do(req *policy.Request) (*http.Response, error) { return f(req) }
 
-// exchange is what the pipeline answered for one call: the final response and its body
-// (with a UTF-8 byte-order mark removed), kept so that errors can carry them. err is a failure
-// that still came with a response (a body past the bound: then body is its first 64 KiB).
-type exchange struct {
-	resp *http.Response
-	body []byte
-	err  error
-}
-
-// pipelineDoer adapts an azcore pipeline to the generated client's HttpRequestDoer.
-type pipelineDoer struct{ pl runtime.Pipeline }
-
-func (d pipelineDoer) Do(r *http.Request) (*http.Response, error) {
-	// NewRequestFromRequest keeps the generated request as is (URL, headers) and makes its
+// send runs one request through the pipeline and returns the final response with its body
+// read (a UTF-8 byte-order mark removed: some proxies prefix JSON with one, which
+// encoding/json refuses). A body past the bound comes back as a tooLargeError together with
+// its response and the body's first 64 KiB, so that the *Error can carry them.
+func (c *Client) send(r *http.Request) (*http.Response, []byte, error) {
+	// NewRequestFromRequest keeps the generated request as it is (URL, headers) and makes its
 	// body rewindable for retries.
 	req, err := runtime.NewRequestFromRequest(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	resp, err := d.pl.Do(req)
+	resp, err := c.pl.Do(req)
 	if err != nil {
 		var tooLarge *tooLargeError
-		if ex, ok := r.Context().Value(exchangeKey).(*exchange); ok && errors.As(err, &tooLarge) {
-			ex.resp, ex.body, ex.err = tooLarge.resp, tooLarge.prefix, tooLarge
+		if errors.As(err, &tooLarge) {
+			return tooLarge.resp, tooLarge.prefix, tooLarge
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// Some proxies prefix JSON with a BOM, which encoding/json refuses.
-	body = bytes.TrimPrefix(body, []byte(utf8ByteOrderMark))
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if ex, ok := r.Context().Value(exchangeKey).(*exchange); ok {
-		ex.resp, ex.body = resp, body
-		// call reads the answer from the exchange (decodeSuccess, newError). The generated
-		// client gets the status alone: given the body, it would decode it once more into its
-		// own models, whatever the status, only for call to drop the result (a 4 MiB body of
-		// empty items made it allocate some 600 MB).
-		return &http.Response{
-			Status: resp.Status, StatusCode: resp.StatusCode, Proto: resp.Proto, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-			Header: http.Header{}, Body: http.NoBody, Request: resp.Request,
-		}, nil
-	}
-	return resp, nil
+	return resp, bytes.TrimPrefix(body, []byte(utf8ByteOrderMark)), nil
 }

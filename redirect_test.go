@@ -152,7 +152,7 @@ func TestAnswerToAFollowedRedirectIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := activate(c, context.Background())
-	if res != nil || !errors.Is(err, partnercenter.ErrRedirectRefused) || !strings.Contains(err.Error(), w.URL) {
+	if res != (partnercenter.ActivateSubscriptionResponse{}) || !errors.Is(err, partnercenter.ErrRedirectRefused) || !strings.Contains(err.Error(), w.URL) {
 		t.Fatalf("got %v, %v; want the followed redirect refused", res, err)
 	}
 	// Control: the transporter did follow it, and the POST became a GET.

@@ -176,7 +176,7 @@ func TestClientWithRefreshTokenCredentialOverTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID); err != nil {
+	if _, err := c.ActivateSubscription(context.Background(), customerID, subscriptionID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if gotAuth != "Bearer access-1" {

@@ -12,8 +12,8 @@ import (
 	"github.com/partnercenter-go/partnercenter"
 )
 
-func activate(c *partnercenter.Client, ctx context.Context) (*partnercenter.SubscriptionActivationResult, error) {
-	return c.ActivateSubscription(ctx, customerID, subscriptionID)
+func activate(c *partnercenter.Client, ctx context.Context) (partnercenter.ActivateSubscriptionResponse, error) {
+	return c.ActivateSubscription(ctx, customerID, subscriptionID, nil)
 }
 
 // 503 then 200: the activate POST is retried, every attempt carries the call's MS-RequestId
@@ -67,7 +67,7 @@ func TestNotRetriedStatuses(t *testing.T) {
 	for _, tc := range []struct {
 		status int
 		body   string
-		code   string
+		code   partnercenter.ErrorCode
 	}{
 		{400, `{"code":800041,"description":"The item is already activated.","data":[],"source":"PartnerFD"}`, partnercenter.CodeAlreadyActivated},
 		{403, `{"code":20002,"description":"No relationship.","data":[{"k":1}],"source":"PartnerFD"}`, partnercenter.CodeNoCommerceRelation},

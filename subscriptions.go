@@ -2,7 +2,10 @@ package partnercenter
 
 import (
 	"context"
+	"net/http"
 	"strings"
+
+	"github.com/partnercenter-go/partnercenter/generated"
 )
 
 // ActivateSubscription activates a SaaS subscription bought from an integration sandbox
@@ -16,16 +19,24 @@ import (
 //
 // Like the official .NET and Java SDKs, the client sends the JSON literal null as the body;
 // the documentation says the call has none, and openapi.yaml accepts both.
-func (c *Client) ActivateSubscription(ctx context.Context, customerID, subscriptionID string) (*SubscriptionActivationResult, error) {
+//
+// Partner Center API docs: https://learn.microsoft.com/partner-center/developer/activate-sandbox-subscription
+func (c *Client) ActivateSubscription(ctx context.Context, customerID, subscriptionID string, options *ActivateSubscriptionOptions) (ActivateSubscriptionResponse, error) {
 	const op = "ActivateSubscription"
-	if err := firstError(checkGUID(op, "customerID", customerID), checkGUID(op, "subscriptionID", subscriptionID)); err != nil {
-		return nil, err
+	if options == nil {
+		options = &ActivateSubscriptionOptions{}
 	}
-	return call(ctx, op, func(ctx context.Context) (*SubscriptionActivationResult, error) {
-		r, err := c.api.ActivateSubscriptionWithBodyWithResponse(ctx, customerID, subscriptionID, nil, contentTypeJSON, strings.NewReader(activateBodyLiteral))
-		if err != nil {
-			return nil, err
-		}
-		return r.JSON200, nil
-	})
+	ids, err := newCallIDs(op, options.RequestID, options.CorrelationID)
+	if err = firstError(checkGUID(op, "customerID", customerID), checkGUID(op, "subscriptionID", subscriptionID), err); err != nil {
+		return ActivateSubscriptionResponse{}, err
+	}
+	var resp ActivateSubscriptionResponse
+	ids, err = c.call(ctx, op, ids, func(server string) (*http.Request, error) {
+		return generated.NewActivateSubscriptionRequestWithBody(server, customerID, subscriptionID, nil, contentTypeJSON, strings.NewReader(activateBodyLiteral))
+	}, &resp.SubscriptionActivationResult)
+	if err != nil {
+		return ActivateSubscriptionResponse{}, err
+	}
+	resp.RequestID, resp.CorrelationID = ids.requestID, ids.correlationID
+	return resp, nil
 }

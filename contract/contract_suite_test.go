@@ -1,7 +1,7 @@
 package contract_test
 
 import (
-	"fmt"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -14,21 +14,28 @@ import (
 
 // The gate is configured by the environment, as `make contract` sets it:
 //
-//	CASSETTES  a directory of go-vcr v4 cassettes to judge instead of the project's own
+//	CASSETTES  a folder (or file) of go-vcr v4 cassettes to judge instead of the project's own
 //	STRICT=1   undeclared fields are violations, not drift
+//	FORMAT     text (default), json or github: how the gate prints (as the command's --format)
+//	REPORT     a file to write the JUnit report to (as the command's --report junit=FILE)
+//	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)
 //	MODE       replay (default), live or record (see live_test.go)
 type gateConfig struct {
 	dir     string
 	ownDir  bool // judging the project's own cassettes: replay and mutants run too
 	strict  bool
 	mode    string
+	format  string
+	report  string
+	root    string
 	options contract.Options
 }
 
 const ownCassettes = "testdata/cassettes"
 
 func loadConfig() gateConfig {
-	c := gateConfig{dir: os.Getenv("CASSETTES"), strict: os.Getenv("STRICT") == "1", mode: strings.ToLower(os.Getenv("MODE"))}
+	c := gateConfig{dir: os.Getenv("CASSETTES"), strict: os.Getenv("STRICT") == "1", mode: strings.ToLower(os.Getenv("MODE")),
+		format: os.Getenv("FORMAT"), report: os.Getenv("REPORT"), root: os.Getenv("GATE_ROOT")}
 	if c.dir == "" {
 		c.dir, c.ownDir = ownCassettes, true
 	}
@@ -41,18 +48,13 @@ func loadConfig() gateConfig {
 
 var cfg = loadConfig()
 
+// TestContract runs the Ginkgo suite. Ginkgo refuses `go test -count=N` (it runs a suite once
+// per process), so with a count other than 1 the suite is skipped, saying so: `make test`
+// runs `go test -count=2 ./...` for the plain tests and the suite through `make contract`.
 func TestContract(t *testing.T) {
+	if f := flag.Lookup("test.count"); f != nil && f.Value.String() != "1" {
+		t.Skip("the Ginkgo suite is run by `make contract` (ginkgo refuses go test -count=" + f.Value.String() + ")")
+	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Contract gate")
 }
-
-// coverage accumulates over the replay specs and is printed at the end of the suite.
-var coverage *contract.Coverage
-
-var _ = ReportAfterSuite("coverage", func(r Report) {
-	if coverage == nil || cfg.mode != "replay" {
-		return
-	}
-	fmt.Printf("\nContract coverage of %s (strict=%v):\n", cfg.dir, cfg.strict)
-	coverage.Write(os.Stdout)
-})

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,10 +55,14 @@ func NewCoverage(doc *openapi3.T) *Coverage {
 // Record counts one exchange against the operation it routed to (see Validator.Route);
 // an exchange that routes nowhere ("") counts for no operation.
 func (c *Coverage) Record(operationID string, ex Exchange) {
+	c.record(operationID, ex.Status, ex.ResponseHeader.Get("Content-Type"))
+}
+
+func (c *Coverage) record(operationID string, status int, contentType string) {
 	for _, oc := range c.ops {
 		if oc.id == operationID {
-			oc.seenStatus[fmt.Sprint(ex.Status)]++
-			if mt, _, _ := mime.ParseMediaType(ex.ResponseHeader.Get("Content-Type")); mt != "" {
+			oc.seenStatus[strconv.Itoa(status)]++
+			if mt, _, _ := mime.ParseMediaType(contentType); mt != "" {
 				oc.seenMT[mt]++
 			}
 		}
@@ -101,4 +106,33 @@ func marks(keys []string, seen map[string]int) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// coverageJSON is one operation's coverage as the JSON and JUnit outputs give it: each
+// documented status and media type with how many exchanges exercised it (0 for none).
+type coverageJSON struct {
+	Operation  string         `json:"operation"`
+	Statuses   map[string]int `json:"statuses"`
+	MediaTypes map[string]int `json:"mediaTypes"`
+}
+
+func (c *Coverage) entries() []coverageJSON {
+	out := make([]coverageJSON, 0, len(c.ops))
+	for _, oc := range c.ops {
+		e := coverageJSON{Operation: oc.id, Statuses: map[string]int{}, MediaTypes: map[string]int{}}
+		for _, s := range oc.statuses {
+			e.Statuses[s] = oc.seenStatus[s]
+		}
+		for s, n := range oc.seenStatus {
+			e.Statuses[s] = n
+		}
+		for _, m := range oc.mediaTypes {
+			e.MediaTypes[m] = oc.seenMT[m]
+		}
+		for m, n := range oc.seenMT {
+			e.MediaTypes[m] = n
+		}
+		out = append(out, e)
+	}
+	return out
 }

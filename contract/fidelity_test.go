@@ -218,7 +218,8 @@ var _ = Describe("Fidelity to the real service", func() {
 		It("does not route an unescaped slash, which is another path", func() {
 			ex := activateExchange(404, "application/json", `{"code":20000,"description":"Order ID not found"}`)
 			ex.Method, ex.URL = "GET", orderLinkURL+"a/b/activationlinks"
-			Expect(judge(ex)).To(ConsistOf(HavePrefix("violation /request/method: GET /v1/customers/8c5b65fd-c725-4f50-8d9c-97ec9169fdd0/orders/a/b/activationlinks routes to no operation")))
+			// The path is not printed (it may hold anything): the finding says the request routes nowhere.
+			Expect(judge(ex)).To(ConsistOf(HavePrefix("violation /request/method: GET request: its path routes to no operation")))
 		})
 	})
 })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,45 +19,41 @@ import (
 	"github.com/partnercenter-go/partnercenter/generated"
 )
 
-// The gate itself: every interaction of every cassette is one spec, judged by the validator.
-var _ = Describe("Recorded exchanges", func() {
-	validator, err := contract.NewDefault(cfg.options)
-	if err != nil {
-		panic(err)
-	}
-	cassettes, loadErr := contract.LoadCassettes(cfg.dir)
-	coverage = contract.NewCoverage(validator.Spec())
-
-	It("loads every cassette under "+cfg.dir, func() {
-		Expect(loadErr).NotTo(HaveOccurred(), "an empty directory or an unreadable cassette fails the gate")
-	})
-
-	for _, c := range cassettes {
-		for i, in := range c.Interactions {
-			name := fmt.Sprintf("%s #%d: %s %s -> %d", c.Path, i, in.Request.Method, pathOf(in.Request.URL), in.Response.Code)
-			It("conforms to openapi.yaml: "+name, func() {
-				ex := contract.ExchangeOf(in)
-				findings := validator.Validate(ex, c.Path, i)
-				op, _, _ := validator.Route(ex.Method, ex.URL)
-				coverage.Record(op, ex)
-				var violations []string
-				for _, f := range findings {
-					if f.Severity == contract.Violation {
-						violations = append(violations, f.String())
-					} else {
-						AddReportEntry("spec drift", f.String(), ReportEntryVisibilityAlways)
-					}
-				}
-				Expect(violations).To(BeEmpty(), "the service and the spec disagree:\n%s", strings.Join(violations, "\n"))
-			})
+// The gate itself: one spec that runs the engine over the folder and prints it through the
+// same reporters as `partnercenter contract validate`. The engine judges and reports every
+// interaction; one Ginkgo spec per interaction would make Ginkgo's tree quadratic in them.
+var _ = Describe("The gate", Label("gate"), func() {
+	It("judges every recording under "+cfg.dir, func() {
+		validator, err := contract.NewDefault(cfg.options)
+		Expect(err).NotTo(HaveOccurred())
+		out, err := contract.NewReporter(cfg.format, os.Stdout, cfg.root)
+		Expect(err).NotTo(HaveOccurred(), "FORMAT=")
+		reporters := []contract.Reporter{out}
+		if cfg.report != "" {
+			f, err := os.Create(cfg.report)
+			Expect(err).NotTo(HaveOccurred(), "REPORT=")
+			defer f.Close()
+			junit, err := contract.NewJUnitReporter(f)
+			Expect(err).NotTo(HaveOccurred())
+			reporters = append(reporters, junit)
 		}
-	}
+		fmt.Println() // Ginkgo's progress dots end without a newline
+		_, err = validator.Print(GinkgoT().Context(), []string{cfg.dir}, contract.Reporters(reporters...))
+		Expect(err).NotTo(HaveOccurred(), "the gate fails: see the findings above")
+	})
+})
 
+// The project's own cassettes must exercise what the client handles; judged by a run of its
+// own, so that the spec holds in any order (ginkgo --randomize-all).
+var _ = Describe("The project's cassettes", func() {
 	if !cfg.ownDir {
-		return // other teams' recordings: conformance only
+		return
 	}
-
-	It("exercises every operation's 200 and the documented error bodies", func() {
+	It("exercise every operation's 200 and the documented error bodies", func() {
+		validator, err := contract.NewDefault(cfg.options)
+		Expect(err).NotTo(HaveOccurred())
+		report, err := validator.Check(ownCassettes)
+		Expect(err).NotTo(HaveOccurred())
 		for _, want := range []struct {
 			op     string
 			status int
@@ -66,45 +63,51 @@ var _ = Describe("Recorded exchanges", func() {
 			{"ActivateSubscription", 404}, {"GetSubscriptionActivationLinks", 401}, {"ActivateSubscription", 429},
 			{"ActivateSubscription", 500},
 		} {
-			Expect(coverage.Exercised(want.op, want.status)).To(BeTrue(), "%s %d is not exercised by the project's cassettes", want.op, want.status)
+			Expect(report.Coverage.Exercised(want.op, want.status)).To(BeTrue(), "%s %d is not exercised by the project's cassettes", want.op, want.status)
 		}
 	})
 
 	// Replay: each interaction goes through the generated client over a go-vcr recorder, so
 	// the generated code is shown to send the recorded request and to decode the answer.
-	for _, c := range cassettes {
-		if isPublished(c.Path) {
-			// Published material carries what the generated client alone cannot decode (a BOM,
-			// empty error bodies): published_test.go replays it through partnercenter.Client.
-			continue
-		}
-		It("replays through the generated client: "+c.Path, func() {
-			rec, err := recorder.New(strings.TrimSuffix(c.Path, ".yaml"),
-				recorder.WithMode(recorder.ModeReplayOnly),
-				recorder.WithSkipRequestLatency(true),
-				recorder.WithMatcher(func(r *http.Request, i cassette.Request) bool {
-					return r.Method == i.Method && r.URL.String() == i.URL
-				}))
-			Expect(err).NotTo(HaveOccurred())
-			defer rec.Stop()
-			for i, in := range c.Interactions {
-				op, params, err := validator.Route(in.Request.Method, in.Request.URL)
-				Expect(err).NotTo(HaveOccurred(), "interaction %d does not route", i)
-				u, _ := url.Parse(in.Request.URL)
-				api, err := generated.NewClientWithResponses(u.Scheme+"://"+u.Host, generated.WithHTTPClient(&http.Client{Transport: rec}))
-				Expect(err).NotTo(HaveOccurred())
-				status, decoded := replay(api, op, params)
-				Expect(status).To(Equal(in.Response.Code), "interaction %d", i)
-				Expect(decoded).NotTo(BeNil(), "interaction %d: the generated client did not decode the %d body", i, status)
-				var want, got any
-				Expect(json.Unmarshal([]byte(in.Response.Body), &want)).To(Succeed())
-				b, _ := json.Marshal(decoded)
-				Expect(json.Unmarshal(b, &got)).To(Succeed())
-				Expect(got).To(Equal(want), "interaction %d: decoding lost or changed fields", i)
+	It("replay through the generated client", func() {
+		validator, err := contract.NewDefault(cfg.options)
+		Expect(err).NotTo(HaveOccurred())
+		for _, c := range loadOwnCassettes() {
+			if isPublished(c.path) {
+				// Published material carries what the generated client alone cannot decode (a
+				// BOM, empty error bodies): published_test.go replays it through partnercenter.Client.
+				continue
 			}
-		})
-	}
+			replayCassette(validator, c)
+		}
+	})
 })
+
+func replayCassette(validator *contract.Validator, c ownCassette) {
+	rec, err := recorder.New(strings.TrimSuffix(c.path, ".yaml"),
+		recorder.WithMode(recorder.ModeReplayOnly),
+		recorder.WithSkipRequestLatency(true),
+		recorder.WithMatcher(func(r *http.Request, i cassette.Request) bool {
+			return r.Method == i.Method && r.URL.String() == i.URL
+		}))
+	Expect(err).NotTo(HaveOccurred())
+	defer rec.Stop()
+	for i, in := range c.interactions {
+		op, params, err := validator.Route(in.Request.Method, in.Request.URL)
+		Expect(err).NotTo(HaveOccurred(), "%s interaction %d does not route", c.path, i)
+		u, _ := url.Parse(in.Request.URL)
+		api, err := generated.NewClientWithResponses(u.Scheme+"://"+u.Host, generated.WithHTTPClient(&http.Client{Transport: rec}))
+		Expect(err).NotTo(HaveOccurred())
+		status, decoded := replay(api, op, params)
+		Expect(status).To(Equal(in.Response.Code), "%s interaction %d", c.path, i)
+		Expect(decoded).NotTo(BeNil(), "%s interaction %d: the generated client did not decode the %d body", c.path, i, status)
+		var want, got any
+		Expect(json.Unmarshal([]byte(in.Response.Body), &want)).To(Succeed())
+		b, _ := json.Marshal(decoded)
+		Expect(json.Unmarshal(b, &got)).To(Succeed())
+		Expect(got).To(Equal(want), "%s interaction %d: decoding lost or changed fields", c.path, i)
+	}
+}
 
 // replay calls op through the generated client and returns the status and the decoded body.
 func replay(api *generated.ClientWithResponses, op string, p map[string]string) (int, any) {
@@ -151,12 +154,4 @@ func isNilPointer(v any) bool {
 // published material.
 func isPublished(path string) bool {
 	return strings.Contains(filepath.ToSlash(path), "/published/")
-}
-
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.EscapedPath()
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -137,7 +138,7 @@ var _ = Describe("Live exchanges", Ordered, Label("live"), func() {
 		env       liveEnv
 		client    *partnercenter.Client
 		captured  *capture
-		rec       *recorder.Recorder
+		rec       *contract.Recorder
 		validator *contract.Validator
 	)
 
@@ -169,7 +170,8 @@ var _ = Describe("Live exchanges", Ordered, Label("live"), func() {
 			base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}
 		captured = &capture{next: base}
-		var transport http.RoundTripper = captured
+		// The recorder is the client's Transport as it is (a policy.Transporter).
+		var transport policy.Transporter = &http.Client{Transport: captured}
 		if cfg.mode == "record" {
 			name := filepath.Join(env.recordDir, "live-"+time.Now().UTC().Format("20060102T150405Z"))
 			rec, err = contract.NewRecorder(name, recorder.ModeRecordOnly, captured)
@@ -180,11 +182,10 @@ var _ = Describe("Live exchanges", Ordered, Label("live"), func() {
 				fmt.Printf("recorded %s.yaml\n", name)
 			})
 		}
-		httpClient := &http.Client{Transport: transport}
 
 		cred := credential(env, &http.Client{Transport: base})
 		client, err = partnercenter.NewClient(cred, &partnercenter.ClientOptions{
-			Cloud: env.cloud, Endpoint: env.endpoint, Transport: httpClient, ApplicationName: "partnercenter-go contract gate",
+			Cloud: env.cloud, Endpoint: env.endpoint, Transport: transport, ApplicationName: "partnercenter-go contract gate",
 		})
 		Expect(err).NotTo(HaveOccurred())
 	})
@@ -214,25 +215,25 @@ var _ = Describe("Live exchanges", Ordered, Label("live"), func() {
 
 	It("GetLineItemActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetLineItemActivationLinks(ctx, env.customer, env.order, env.lineItem)
+			_, err := client.GetLineItemActivationLinks(ctx, env.customer, env.order, env.lineItem, nil)
 			return err
 		})
 	})
 	It("GetOrderActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetOrderActivationLinks(ctx, env.customer, env.order)
+			_, err := client.GetOrderActivationLinks(ctx, env.customer, env.order, nil)
 			return err
 		})
 	})
 	It("GetSubscriptionActivationLinks conforms", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.GetSubscriptionActivationLinks(ctx, env.customer, env.subscription)
+			_, err := client.GetSubscriptionActivationLinks(ctx, env.customer, env.subscription, nil)
 			return err
 		})
 	})
 	It("ActivateSubscription conforms (a second activation answers 400 800041, also documented)", func() {
 		judge(func(ctx context.Context) error {
-			_, err := client.ActivateSubscription(ctx, env.customer, env.subscription)
+			_, err := client.ActivateSubscription(ctx, env.customer, env.subscription, nil)
 			return err
 		})
 	})

@@ -1,60 +1,196 @@
 package contract
 
 import (
-	"bufio"
 	"bytes"
-	"fmt"
+	"encoding/json"
 	"net/http"
-	"strings"
+	"net/url"
+	"sort"
+	"strconv"
 
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-// SecretHit is a secret-like string found in a cassette.
-type SecretHit struct {
-	Line int
-	Kind string
-}
+// The secret scan reads an interaction's structure, not its lines: every header value, form
+// field, query parameter and body member, each judged by internal/redact (the project's one
+// redaction). A header or field that carries credentials by its name (Authorization,
+// client_secret...) must hold a placeholder (empty, REDACTED, [REDACTED], Sanitized, ***,
+// <token>, the same after "Bearer "); any other value fails if it holds a JWT, a bearer token
+// or an OAuth2 field. Exchanges with a token endpoint are read with every member suspect but
+// the harmless ones (grant_type, token_type...). Findings name the field, never the value.
 
-func (h SecretHit) String() string { return fmt.Sprintf("line %d: %s", h.Line, h.Kind) }
+const (
+	fixHeader = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
+	fixField  = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
+)
 
-// ScanSecrets reports the lines of data that look like they hold a credential: a header that
-// carries one (Authorization, Cookie, WWW-Authenticate...: internal/redact's list) with a
-// value that is not a placeholder, bearer tokens, JWTs, OAuth2 secrets and refresh tokens,
-// passwords. internal/redact, the project's one redaction, decides what a credential is. It
-// never returns the matched text, so that its report can be printed.
-func ScanSecrets(data []byte) []SecretHit {
-	var hits []SecretHit
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		if kind := secretInLine(sc.Text()); kind != "" {
-			hits = append(hits, SecretHit{Line: n, Kind: kind})
+// scanSecrets adds a violation to r for every credential in the interaction; u is its URL as
+// parsed once by the caller (nil when it does not parse), response its response body as the
+// validator decoded it (nil when it did not).
+func scanSecrets(r *reporter, in Interaction, u *url.URL, response *Body) {
+	token := redact.TokenEndpoint(in.URL)
+	scanURL(r, in.URL, u, token)
+	scanHeaders(r, "/request/header/", in.RequestHeader)
+	scanHeaders(r, "/response/header/", in.ResponseHeader)
+	for _, name := range sortedKeys(in.Form) {
+		for _, v := range in.Form[name] {
+			scanField(r, "/request/form/"+escapeToken(name), name, v, token)
 		}
 	}
-	return hits
+	scanBody(r, "/request/body", in.RequestBody, in.RequestHeader, token, nil)
+	scanBody(r, "/response/body", in.ResponseBody, in.ResponseHeader, token, response)
 }
 
-// secretInLine judges one cassette line. A credential-carrying header's key is a hit unless its
-// value on the same line is a placeholder: a value on the lines below (YAML's block list) is
-// not looked at, so that the scan fails closed.
-func secretInLine(line string) string {
-	if name, value, ok := yamlKey(line); ok && redact.SensitiveHeader(name) {
-		value = strings.Trim(strings.TrimSpace(value), `[]"'`)
-		if value == "" || redact.Credential(value) != "" {
-			return http.CanonicalHeaderKey(name) + " header"
+func secretFinding(r *reporter, pointer, kind, fix string) {
+	r.add(Violation, pointer, "holds a "+kind+": "+fix)
+}
+
+func scanURL(r *reporter, raw string, u *url.URL, token bool) {
+	if u == nil {
+		if kind := redact.CredentialInText(raw); kind != "" {
+			secretFinding(r, "/request/url", kind, fixField)
+		}
+		return
+	}
+	if kind := redact.CredentialInText(u.EscapedPath()); kind != "" {
+		secretFinding(r, "/request/path", kind, fixField)
+	}
+	if u.RawQuery == "" {
+		return
+	}
+	q, _ := url.ParseQuery(u.RawQuery)
+	for _, name := range sortedKeys(q) {
+		for _, v := range q[name] {
+			scanField(r, "/request/query/"+escapeToken(name), name, v, token)
 		}
 	}
-	return redact.CredentialInText(line)
 }
 
-// yamlKey splits "  Name: value" (a header name's characters only) into name and value.
-func yamlKey(line string) (name, value string, ok bool) {
-	name, value, ok = strings.Cut(strings.TrimLeft(line, " \t-"), ":")
-	if !ok || name == "" || strings.IndexFunc(name, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
-	}) >= 0 {
-		return "", "", false
+func scanHeaders(r *reporter, prefix string, h http.Header) {
+	if !headersMayHoldCredential(h) {
+		return
 	}
-	return name, value, true
+	for _, name := range sortedKeys(h) {
+		for _, v := range h[name] {
+			// A header that carries or may echo a credential (WWW-Authenticate included)
+			// must hold a placeholder; any other may not hold a credential in its text.
+			kind := redact.CredentialInText(v)
+			if redact.SensitiveHeader(name) {
+				kind = redact.Credential(v)
+			}
+			if kind != "" {
+				secretFinding(r, prefix+escapeToken(name), kind, fixHeader)
+			}
+		}
+	}
+}
+
+// headersMayHoldCredential is the cheap first pass over a header map (no sorting, no
+// allocation): most recorded headers carry nothing a credential could hide in.
+func headersMayHoldCredential(h http.Header) bool {
+	for name, values := range h {
+		sensitive := redact.SensitiveHeader(name)
+		for _, v := range values {
+			if sensitive && v != "" || redact.MayHoldCredential(v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scanField judges one named value: a form field, a query parameter or a JSON member.
+func scanField(r *reporter, pointer, name, v string, token bool) {
+	var kind string
+	if redact.SensitiveField(name) || token && redact.TokenExchangeField(name) {
+		kind = redact.Credential(v)
+	} else {
+		kind = redact.CredentialInText(v)
+	}
+	if kind != "" {
+		secretFinding(r, pointer, kind, fixField)
+	}
+}
+
+// scanBody reads a JSON or form body member by member and any other body as text. Bodies
+// without a credential word are skipped before any parsing (redact's prefilter): most are.
+func scanBody(r *reporter, pointer string, body []byte, h http.Header, token bool, decoded *Body) {
+	if decoded != nil && decoded.Decoded && isJSONMediaType(decoded.MediaType) {
+		// Decoded once by the validator (gzip undone, BOM removed): read its members.
+		if token || redact.MayHoldCredential(string(decoded.Bytes)) {
+			scanJSON(r, pointer, "", decoded.Value, token)
+		}
+		return
+	}
+	if len(body) == 0 {
+		return
+	}
+	if codings := h.Values("Content-Encoding"); len(codings) > 0 {
+		// A gzip body would hide its text from the scan: read it as sent.
+		if data, err := undoContentEncoding(codings, body); err == nil {
+			body = data
+		}
+	}
+	text := string(body)
+	if !token && !redact.MayHoldCredential(text) {
+		return
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if dec.Decode(&v) == nil {
+			scanJSON(r, pointer, "", v, token)
+			return
+		}
+	}
+	if form, err := url.ParseQuery(text); err == nil && (token || isForm(h)) {
+		for _, name := range sortedKeys(form) {
+			for _, v := range form[name] {
+				scanField(r, pointer+"/"+escapeToken(name), name, v, token)
+			}
+		}
+		return
+	}
+	if kind := redact.CredentialInText(text); kind != "" {
+		secretFinding(r, pointer, kind, fixField)
+	}
+}
+
+func isForm(h http.Header) bool {
+	ct := h.Get("Content-Type")
+	return len(ct) >= 33 && ct[:33] == "application/x-www-form-urlencoded"
+}
+
+func scanJSON(r *reporter, pointer, name string, v any, token bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			scanJSON(r, pointer+"/"+escapeToken(k), k, v[k], token)
+		}
+	case []any:
+		for i, e := range v {
+			scanJSON(r, pointer+"/"+strconv.Itoa(i), name, e, token)
+		}
+	case string:
+		if name == "" {
+			if kind := redact.CredentialInText(v); kind != "" {
+				secretFinding(r, pointer, kind, fixField)
+			}
+			return
+		}
+		scanField(r, pointer, name, v, token)
+	}
+}
+
+func escapeToken(s string) string { return pointerEscaper.Replace(s) }
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

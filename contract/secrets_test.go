@@ -1,14 +1,16 @@
 package contract_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -16,60 +18,113 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/internal/gateprobes"
 )
 
 const jwt = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2FwaSJ9.c2lnbmF0dXJlLXZhbHVl"
 
-var _ = Describe("Secrets", func() {
-	It("no cassette under "+cfg.dir+" holds a secret", func() {
-		var hits []string
-		err := filepath.WalkDir(cfg.dir, func(path string, d os.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			for _, h := range contract.ScanSecrets(data) {
-				hits = append(hits, fmt.Sprintf("%s %s", path, h))
-			}
-			return nil
-		})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(hits).To(BeEmpty(), "secret-like strings in cassettes")
-	})
+// checkFile runs the gate (the library front end) over one cassette file holding content.
+func checkFile(content string) (*contract.Report, error) {
+	dir := GinkgoT().TempDir()
+	path := filepath.Join(dir, "rec.yaml")
+	Expect(os.WriteFile(path, []byte(content), 0o644)).To(Succeed())
+	v, err := contract.NewDefault(contract.Options{})
+	Expect(err).NotTo(HaveOccurred())
+	return v.Check(path)
+}
 
-	// The control: the scanner finds each kind of secret it claims to find, and names the line
-	// without printing the secret.
-	DescribeTable("the scan finds a planted secret",
-		func(line, kind string) {
-			data := []byte("version: 2\ninteractions: []\n" + line + "\n")
-			hits := contract.ScanSecrets(data)
-			Expect(hits).NotTo(BeEmpty())
-			Expect(hits[0].Line).To(Equal(3))
-			Expect(hits[0].Kind).To(Equal(kind))
-			Expect(hits[0].String()).NotTo(ContainSubstring(strings.Fields(line)[len(strings.Fields(line))-1]))
+func secretPointers(r *contract.Report) []string { return secretPointersOf(r.Findings) }
+
+func secretPointersOf(fs []contract.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if strings.HasPrefix(f.Reason, "holds a ") {
+			out = append(out, f.Pointer)
+		}
+	}
+	return out
+}
+
+// withOtherCall is the documented cassette plus a call to another service (ignored by the
+// gate, scanned all the same) whose request has the headers and body given.
+func withOtherCall(headers []string, body string) string {
+	other := strings.Replace(gateprobes.Cassette(headers, nil), "https://api.partnercenter.microsoft.com/v1/", "https://graph.microsoft.com/v1.0/", 1)
+	other = strings.Replace(other, "content_length: 0\n      host", "content_length: 0\n      body: "+strconv.Quote(body)+"\n      host", 1)
+	return gateprobes.Cassette(nil, nil) + strings.TrimPrefix(other, "version: 2\ninteractions:\n")
+}
+
+var _ = Describe("Secrets", func() {
+	// The scan reads the cassette's structure: each case plants one credential in one place,
+	// and the finding must name that place and never the value. The placeholder variant of
+	// each case (the control) passes.
+	DescribeTable("finds a credential where it is planted, and accepts a placeholder there",
+		func(plant func(value string) string, secret, pointer string) {
+			r, err := checkFile(plant(secret))
+			Expect(err).To(MatchError(contract.ErrViolations))
+			Expect(secretPointers(r)).To(Equal([]string{pointer}))
+			for _, f := range r.Findings {
+				Expect(f.String()).NotTo(ContainSubstring(secret))
+			}
+			r, err = checkFile(plant("REDACTED"))
+			Expect(err).NotTo(HaveOccurred(), "a placeholder in the same place passes")
+			Expect(secretPointers(r)).To(BeEmpty())
 		},
-		Entry("bearer token", `        Authorization-Echo: ["Bearer abcdefgh12345678"]`, "bearer token"),
-		Entry("JWT", `      body: "`+jwt+`"`, "JWT"),
-		Entry("Authorization header", `        Authorization: ["Basic dXNlcjpwYXNz"]`, "Authorization header"),
-		Entry("refresh token in a form", `      body: grant_type=refresh_token&refresh_token=0.AAAAsecret`, "OAuth2 secret field"),
-		Entry("client secret in JSON", `      body: "{\"client_secret\":\"s3cr3t-value\"}"`, "OAuth2 secret field"),
-		Entry("a header that may echo the token", `        Www-Authenticate: ["Bearer error=\"invalid_token\", error_description=\"x\""]`, "Www-Authenticate header"),
-		Entry("a header key whose value is on the next lines", `            Authorization:`, "Authorization header"),
+		Entry("an access_token query parameter", func(v string) string {
+			return strings.Replace(gateprobes.Cassette(nil, nil), "/activate\n", "/activate?access_token="+v+"\n", 1)
+		}, "opaque-access-value-1234", "/request/query/access_token"),
+		Entry("a password member nested in a JSON array", func(v string) string {
+			return withOtherCall(nil, `{"users":[{"name":"a","password":"`+v+`"}]}`)
+		}, "hunter22", "/request/body/users/0/password"),
+		Entry("a client_assertion in a form body", func(v string) string {
+			return withOtherCall([]string{`Content-Type: ["application/x-www-form-urlencoded"]`}, "grant_type=client_credentials&client_assertion="+v)
+		}, "opaque-assertion-value", "/request/body/client_assertion"),
+		Entry("an authorization code in a token exchange", func(v string) string {
+			return strings.Replace(gateprobes.WithTokenExchange("REDACTED", "REDACTED"), `client_id: ["11111111`, `code: ["`+v+`"]
+        client_id: ["11111111`, 1)
+		}, "0.AuthCodeValue", "/request/form/code"),
+		Entry("a Set-Cookie response header", func(v string) string {
+			return strings.Replace(gateprobes.Cassette(nil, nil), `Content-Type: ["application/json"]`, `Content-Type: ["application/json"]
+        Set-Cookie: ["`+v+`"]`, 1)
+		}, "session=abcdef0123456789", "/response/header/Set-Cookie"),
 	)
 
-	// The scan and the client's redaction are one (internal/redact): a placeholder left where a
-	// recorder removed a credential is not a hit.
-	It("finds nothing in a placeholder", func() {
-		for _, line := range []string{`        Authorization: ["Bearer REDACTED"]`, `        Authorization: [Sanitized]`, `      body: "{\"access_token\":\"REDACTED\"}"`} {
-			Expect(contract.ScanSecrets([]byte(line))).To(BeEmpty(), line)
-		}
+	// A gzip body is read as sent, decoded once: judged (by the validator's decoding) or
+	// ignored (by the scan's own).
+	It("reads gzip bodies, judged or ignored", func() {
+		v, err := contract.NewDefault(contract.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		var zipped bytes.Buffer
+		zw := gzip.NewWriter(&zipped)
+		zw.Write([]byte(`{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success","refresh_token":"0.AAAAgzipped-secret"}`))
+		zw.Close()
+		in := contract.Interaction{Exchange: activateExchange(200, "application/json", zipped.String())}
+		in.ResponseHeader.Set("Content-Encoding", "gzip")
+		Expect(secretPointersOf(v.JudgeInteraction("x", 0, in).Findings)).To(Equal([]string{"/response/body/refresh_token"}))
+		in.URL = "https://example.org/other/service"
+		iv := v.JudgeInteraction("x", 0, in)
+		Expect(iv.Judged()).To(BeFalse())
+		Expect(secretPointersOf(iv.Findings)).To(Equal([]string{"/response/body/refresh_token"}))
+		// Control: the same body without the secret is clean.
+		var clean bytes.Buffer
+		zw = gzip.NewWriter(&clean)
+		zw.Write([]byte(`{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success"}`))
+		zw.Close()
+		in.ResponseBody = clean.Bytes()
+		Expect(secretPointersOf(v.JudgeInteraction("x", 0, in).Findings)).To(BeEmpty())
 	})
 
-	It("finds nothing in a clean line", func() {
-		Expect(contract.ScanSecrets([]byte(`      body: "{\"subscriptionId\":\"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e\",\"status\":\"Success\"}"`))).To(BeEmpty())
+	// WWW-Authenticate may echo the token it refused: like Authorization, it must hold a
+	// placeholder (recordings drop it); a bare challenge fails closed.
+	It("wants a placeholder in WWW-Authenticate", func() {
+		challenge := func(v string) string {
+			return strings.Replace(gateprobes.Cassette(nil, nil), `Content-Type: ["application/json"]`, `Content-Type: ["application/json"]
+        Www-Authenticate: ['`+v+`']`, 1)
+		}
+		_, err := checkFile(challenge(`Sanitized`))
+		Expect(err).NotTo(HaveOccurred())
+		r, err := checkFile(challenge(`Bearer error="invalid_token", token="` + jwt + `"`))
+		Expect(err).To(MatchError(contract.ErrViolations))
+		Expect(secretPointers(r)).To(Equal([]string{"/response/header/Www-Authenticate"}))
 	})
 
 	// Recording never writes a secret: a real recording of an API call and a token exchange,
@@ -91,7 +146,11 @@ var _ = Describe("Secrets", func() {
 			var rec *recorder.Recorder
 			var err error
 			if redact {
-				rec, err = contract.NewRecorder(filepath.Join(dir, name), recorder.ModeRecordOnly, http.DefaultTransport)
+				var r *contract.Recorder
+				r, err = contract.NewRecorder(filepath.Join(dir, name), recorder.ModeRecordOnly, http.DefaultTransport)
+				if err == nil {
+					rec = r.Recorder
+				}
 			} else {
 				rec, err = recorder.New(filepath.Join(dir, name), recorder.WithMode(recorder.ModeRecordOnly), recorder.WithRealTransport(http.DefaultTransport))
 			}
@@ -103,6 +162,7 @@ var _ = Describe("Secrets", func() {
 			resp.Body.Close()
 			req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL+"/v1/customers/42b5f772-5c5c-4bce-b9d7-bdadeecca411/subscriptions/aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e/activate", strings.NewReader("null"))
 			req.Header.Set("Authorization", "Bearer "+jwt)
+			req.Header.Set("Content-Type", "application/json")
 			resp, err = hc.Do(req)
 			Expect(err).NotTo(HaveOccurred())
 			resp.Body.Close()
@@ -113,10 +173,14 @@ var _ = Describe("Secrets", func() {
 		}
 
 		raw := record("raw", false)
-		Expect(contract.ScanSecrets([]byte(raw))).NotTo(BeEmpty(), "control: an unredacted recording must be caught")
+		r, err := checkFile(raw)
+		Expect(err).To(MatchError(contract.ErrViolations), "control: an unredacted recording must be caught")
+		Expect(secretPointers(r)).To(ContainElements("/request/header/Authorization", "/request/form/client_secret", "/response/body/access_token"))
 
 		clean := record("clean", true)
-		Expect(contract.ScanSecrets([]byte(clean))).To(BeEmpty())
+		r, err = checkFile(clean)
+		Expect(err).NotTo(HaveOccurred(), "%v", r.Findings)
+		Expect(r.Judged).To(Equal(1))
 		for _, secret := range []string{jwt, "0.stored-refresh", "0.rotated-refresh", "app-secret"} {
 			Expect(clean).NotTo(ContainSubstring(secret))
 		}
@@ -129,6 +193,7 @@ var _ = Describe("Secrets", func() {
 		defer rec.Stop()
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/customers/42b5f772-5c5c-4bce-b9d7-bdadeecca411/subscriptions/aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e/activate", strings.NewReader("null"))
 		req.Header.Set("Authorization", "Bearer another-token")
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := rec.GetDefaultClient().Do(req)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp.StatusCode).To(Equal(200))

@@ -6,6 +6,13 @@
 // conform to the schema (JSON and XML). Fields the spec does not declare are drift, reported
 // as violations only in strict mode. Findings name where the problem is (a JSON pointer) and
 // never the offending value, so they are safe to print in CI logs.
+//
+// The gate over recordings is one engine (engine.go): Run walks folders and files, loads one
+// recording at a time through a Format (go-vcr cassettes: Cassettes), judges every interaction
+// and scans it for secrets (JudgeInteraction) on a pool of workers, and streams the verdicts in
+// path order; Check gathers them, Print writes them through a Reporter (text, JSON lines,
+// GitHub annotations, JUnit). `make contract` and `partnercenter contract validate` are thin
+// front ends over it.
 package contract
 
 import (
@@ -25,7 +32,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/partnercenter-go/partnercenter/generated"
+	"github.com/partnercenter-go/partnercenter/generated/spec"
 )
 
 // Exchange is one HTTP request and its response, as recorded.
@@ -54,7 +61,7 @@ const (
 type Finding struct {
 	Severity    Severity
 	Cassette    string // file the exchange came from ("" for live traffic)
-	Interaction int    // index of the interaction in its cassette
+	Interaction int    // index of the interaction in its cassette; -1 for the whole file
 	OperationID string // "" when the request routes to no operation
 	Status      int
 	// Pointer locates the offending value: /request/path/customerId,
@@ -65,6 +72,9 @@ type Finding struct {
 }
 
 func (f Finding) String() string {
+	if f.Interaction < 0 {
+		return fmt.Sprintf("%s: %s: %s", f.Severity, f.Cassette, f.Reason)
+	}
 	op := f.OperationID
 	if op == "" {
 		op = "(no operation)"
@@ -76,6 +86,10 @@ func (f Finding) String() string {
 type Options struct {
 	// Strict makes undeclared fields violations instead of drift.
 	Strict bool
+	// Workers is the number of files Run judges at once; 0 means GOMAXPROCS.
+	Workers int
+	// Formats are the recording formats Run reads; nil means Formats().
+	Formats []Format
 }
 
 // Validator judges exchanges against one compiled spec. It is safe for concurrent use.
@@ -83,6 +97,8 @@ type Validator struct {
 	doc      *openapi3.T
 	router   routers.Router
 	strict   bool
+	workers  int
+	formats  []Format
 	declared sync.Map // *openapi3.Schema -> declaredSet, for the undeclared-fields walk
 }
 
@@ -103,12 +119,16 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: compile spec: %w", err)
 	}
-	return &Validator{doc: doc, router: router, strict: opts.Strict}, nil
+	// Validating the spec with the gate's compiler installs its pattern matchers in
+	// kin-openapi's process-wide cache (see compilePattern); a spec that fails validation is
+	// lint-spec's business, the gate judges against it all the same.
+	_ = routed.Validate(context.Background(), openapi3.SetRegexCompiler(compilePattern), openapi3.DisableExamplesValidation())
+	return &Validator{doc: doc, router: router, strict: opts.Strict, workers: opts.Workers, formats: opts.Formats}, nil
 }
 
-// NewDefault compiles the spec embedded in generated/ (openapi.yaml as committed).
+// NewDefault compiles the spec embedded in generated/spec (openapi.yaml as committed).
 func NewDefault(opts Options) (*Validator, error) {
-	doc, err := generated.GetSpec()
+	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: load embedded spec: %w", err)
 	}
@@ -122,22 +142,33 @@ var noAuth = &openapi3filter.Options{
 	// Recordings have their Authorization removed; the gate judges shapes, not credentials.
 	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 	MultiError:         true,
+	RegexCompiler:      compilePattern,
 }
 
 // Validate judges one exchange; cassette and index only label the findings.
 func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding {
+	_, findings, _ := v.judge(ex, nil, cassette, index)
+	return findings
+}
+
+// judge is Validate that also returns the operation the exchange routed to ("" for none):
+// the engine records coverage from it instead of routing a second time.
+// u is ex.URL already parsed by the caller, or nil: each URL is parsed once. The decoded
+// response body is returned (nil when it was not decoded) for the secret scan to read, so
+// that each body is decoded once.
+func (v *Validator) judge(ex Exchange, u *url.URL, cassette string, index int) (string, []Finding, *Body) {
 	r := &reporter{base: Finding{Cassette: cassette, Interaction: index, Status: ex.Status}}
 	ex.RequestHeader = canonicalHeader(ex.RequestHeader)
 	ex.ResponseHeader = canonicalHeader(ex.ResponseHeader)
-	reqInput, op := v.checkRequest(r, ex)
+	reqInput, op := v.checkRequest(r, ex, u)
 	if op == nil {
-		return r.findings
+		return "", r.findings, nil
 	}
 	status := ex.Status
 	respRef := op.Responses.Status(status)
 	if respRef == nil {
 		r.add(Violation, "/response/status", fmt.Sprintf("status %d is not documented for %s", status, op.OperationID))
-		return r.findings
+		return op.OperationID, r.findings, r.response
 	}
 	// kin-openapi judges the documented headers; the body is decoded and judged below, by
 	// the gate's own media-type rules (media.go, body.go).
@@ -151,7 +182,7 @@ func (v *Validator) Validate(ex Exchange, cassette string, index int) []Finding 
 		r.addErrors(err, "/response")
 	}
 	v.checkResponseBody(r, respRef.Value, ex)
-	return r.findings
+	return op.OperationID, r.findings, r.response
 }
 
 // checkResponseBody judges the response's media type and body against the documented
@@ -181,6 +212,7 @@ func (v *Validator) checkResponseBody(r *reporter, resp *openapi3.Response, ex E
 	}
 	body, findings := DecodeBody(ex.ResponseHeader, ex.ResponseBody, media.Schema)
 	r.merge(findings)
+	r.response = &body
 	if !body.Decoded || media.Schema == nil {
 		return
 	}
@@ -220,7 +252,7 @@ func (v *Validator) driftSeverity() Severity {
 // the operation the request routes to ("" for none) and the request's findings.
 func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, body []byte) (operationID string, findings []Finding) {
 	r := &reporter{}
-	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: canonicalHeader(header), RequestBody: body})
+	_, op := v.checkRequest(r, Exchange{Method: method, URL: rawURL, RequestHeader: canonicalHeader(header), RequestBody: body}, nil)
 	if op != nil {
 		operationID = op.OperationID
 	}
@@ -229,12 +261,16 @@ func (v *Validator) ValidateRequest(method, rawURL string, header http.Header, b
 
 // checkRequest routes the exchange's request and validates it; op is nil when it routes to
 // no operation. ex.RequestHeader must have canonical keys.
-func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
-	u, err := url.Parse(ex.URL)
-	if err != nil {
-		r.add(Violation, "/request/url", "is not a URL")
-		return nil, nil
+func (v *Validator) checkRequest(r *reporter, ex Exchange, parsed *url.URL) (*openapi3filter.RequestValidationInput, *openapi3.Operation) {
+	if parsed == nil {
+		var err error
+		if parsed, err = url.Parse(ex.URL); err != nil {
+			r.add(Violation, "/request/url", "is not a URL")
+			return nil, nil
+		}
 	}
+	u := new(url.URL)
+	*u = *parsed // the caller's stays as recorded
 	// Route on the path alone, whatever the scheme and host.
 	u.Scheme, u.Host = "http", "gate.invalid"
 	if !validMethod(ex.Method) {
@@ -267,7 +303,8 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 	}
 	route, pathParams, err := v.findRoute(ex.Method, u)
 	if err != nil {
-		reason := fmt.Sprintf("%s %s routes to no operation of the spec", ex.Method, u.EscapedPath())
+		// The path is not printed: a path that routes nowhere may carry anything, secrets too.
+		reason := fmt.Sprintf("%s request: its path routes to no operation of the spec", ex.Method)
 		var routeErr *routers.RouteError
 		switch {
 		case errors.Is(err, routers.ErrMethodNotAllowed):
@@ -280,8 +317,10 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange) (*openapi3filter.Requ
 	}
 	r.base.OperationID = route.Operation.OperationID
 	reqInput := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: noAuth}
-	if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
-		r.addErrors(err, "/request")
+	if !surelyConforms(route, pathParams, header, u.RawQuery, ex.RequestBody) {
+		if err := openapi3filter.ValidateRequest(context.Background(), reqInput); err != nil {
+			r.addErrors(err, "/request")
+		}
 	}
 	return reqInput, route.Operation
 }
@@ -304,6 +343,7 @@ func validMethod(m string) bool {
 type reporter struct {
 	base     Finding
 	findings []Finding
+	response *Body // the response body as checkResponseBody decoded it
 }
 
 // merge adds findings made without the exchange's labels (DecodeBody's).

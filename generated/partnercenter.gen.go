@@ -505,7 +505,8 @@ type ClientInterface interface {
 	//
 	// Gets the activation links of all line items of an order.
 	// Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-	// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+	// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+	// no REST page of its own.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -579,7 +580,7 @@ type ClientInterface interface {
 	//
 	// Gets the activation links of a commercial marketplace subscription.
 	// Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-	// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+	// and the .NET SDK key `GetSubscriptionActivationLink`.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -592,7 +593,8 @@ type ClientInterface interface {
 //
 // Gets the activation links of all line items of an order.
 // Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+// no REST page of its own.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -706,7 +708,7 @@ func (c *Client) ActivateSubscription(ctx context.Context, customerID CustomerID
 //
 // Gets the activation links of a commercial marketplace subscription.
 // Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+// and the .NET SDK key `GetSubscriptionActivationLink`.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -1236,7 +1238,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gets the activation links of all line items of an order.
 	// Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-	// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+	// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+	// no REST page of its own.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -1314,7 +1317,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Gets the activation links of a commercial marketplace subscription.
 	// Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-	// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+	// and the .NET SDK key `GetSubscriptionActivationLink`.
 	//
 	// Auth: App-only and App+User tokens. In an integration sandbox account the links are
 	// dummy links.
@@ -2965,7 +2968,8 @@ func (r GetSubscriptionActivationLinksResponse) ContentType() string {
 //
 // Gets the activation links of all line items of an order.
 // Source: the .NET SDK's PartnerSdkConfiguration.json key `GetOrderActivationLinks`
-// (partner-center-facts.md, Operations); not on a learn.microsoft.com page of its own.
+// and its reference page learn.microsoft.com/dotnet/api/microsoft.store.partnercenter.orders.iorderactivationlinks.get;
+// no REST page of its own.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.
@@ -3067,7 +3071,7 @@ func (c *ClientWithResponses) ActivateSubscriptionWithResponse(ctx context.Conte
 //
 // Gets the activation links of a commercial marketplace subscription.
 // Source: learn.microsoft.com/rest/api/partner-center/manage-orders/get-subscription-activation-links
-// and the .NET SDK key `GetSubscriptionActivationLink` (partner-center-facts.md, Operations).
+// and the .NET SDK key `GetSubscriptionActivationLink`.
 //
 // Auth: App-only and App+User tokens. In an integration sandbox account the links are
 // dummy links.

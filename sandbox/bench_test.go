@@ -35,7 +35,7 @@ func activateAll(b *testing.B, c *partnercenter.Client, ids []string, callers in
 		go func() {
 			defer wg.Done()
 			for i := next.Add(1) - 1; i < int64(len(ids)); i = next.Add(1) - 1 {
-				if _, err := c.ActivateSubscription(ctx, customer, ids[i]); err != nil {
+				if _, err := c.ActivateSubscription(ctx, customer, ids[i], nil); err != nil {
 					b.Error(err)
 					return
 				}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -115,6 +116,14 @@ func Serve(ctx context.Context, fo FlagOptions, out io.Writer) error {
 	}
 	defer sb.Close()
 	caFile := fo.CAFile
+	if caFile != "" {
+		// The banner's export line is pasted into other shells, in other directories.
+		abs, err := filepath.Abs(caFile)
+		if err != nil {
+			return fmt.Errorf("--ca-out: %w", err)
+		}
+		caFile = abs
+	}
 	if sb.CertPEM != nil {
 		if caFile == "" {
 			f, err := os.CreateTemp("", "partnercenter-sandbox-ca-*.pem")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -27,7 +28,7 @@ func TestShortCorrelationID(t *testing.T) {
 		if status != 400 || body["code"] != float64(800002) {
 			t.Errorf("MS-CorrelationId %q: %d %v", id, status, body)
 		}
-		if got := h.Get("MS-CorrelationId"); !partnercenter.IsGUID(got) {
+		if got := h.Get("MS-CorrelationId"); !guid.Valid(got) {
 			t.Errorf("MS-CorrelationId %q echoed as %q", id, got)
 		}
 	}
@@ -43,19 +44,20 @@ func TestShortCorrelationID(t *testing.T) {
 func TestReusedRequestIDIsRefused(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	c := client(t, sb, nil)
-	idCtx := partnercenter.WithRequestID(ctx, "3705fc6d-4127-4a87-bdba-9658f73fe019")
-	if _, err := c.ActivateSubscription(idCtx, customer, subA); err != nil {
+	const id = "3705fc6d-4127-4a87-bdba-9658f73fe019"
+	sameID := &partnercenter.ActivateSubscriptionOptions{RequestID: id}
+	if _, err := c.ActivateSubscription(ctx, customer, subA, sameID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ActivateSubscription(idCtx, customer, strings.ToUpper(subA)); err != nil {
+	if _, err := c.ActivateSubscription(ctx, customer, strings.ToUpper(subA), sameID); err != nil {
 		t.Fatalf("control: the same call (ids in another case) must be replayed: %v", err)
 	}
-	_, err := c.ActivateSubscription(idCtx, customer, subB)
+	_, err := c.ActivateSubscription(ctx, customer, subB, sameID)
 	pe := wantError(t, err, 400, partnercenter.CodeInvalidInput)
 	if !strings.Contains(pe.Description, "already used for another request (POST /v1/customers/"+customer+"/subscriptions/"+subA+"/activate)") {
 		t.Fatalf("the refusal does not name the owner: %q", pe.Description)
 	}
-	_, err = c.GetSubscriptionActivationLinks(idCtx, customer, subA)
+	_, err = c.GetSubscriptionActivationLinks(ctx, customer, subA, &partnercenter.GetSubscriptionActivationLinksOptions{RequestID: id})
 	wantError(t, err, 400, partnercenter.CodeInvalidInput)
 	if sb.State.Active(subB) || sb.State.Activations(subA) != 1 {
 		t.Fatalf("subB active %v, subA activations %d", sb.State.Active(subB), sb.State.Activations(subA))
@@ -178,7 +180,7 @@ func TestCredentialOnPlainHTTPIsAnError(t *testing.T) {
 func TestAdminStatus(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	c := client(t, sb, nil)
-	if _, err := c.ActivateSubscription(partnercenter.WithRequestID(ctx, "3705fc6d-4127-4a87-bdba-9658f73fe019"), customer, subA); err != nil {
+	if _, err := c.ActivateSubscription(ctx, customer, subA, &partnercenter.ActivateSubscriptionOptions{RequestID: "3705fc6d-4127-4a87-bdba-9658f73fe019"}); err != nil {
 		t.Fatal(err)
 	}
 	hc := sb.HTTPClient()

@@ -18,9 +18,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/partnercenter-go/partnercenter"
 	"github.com/partnercenter-go/partnercenter/contract"
 	gen "github.com/partnercenter-go/partnercenter/generated"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 // Faults make the sandbox misbehave on purpose, deterministically under Seed: whether an
@@ -100,11 +100,11 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := r.Header.Get("MS-RequestId")
 	callerID := requestID != ""
 	echoedID := requestID
-	if !partnercenter.IsGUID(requestID) {
+	if !guid.Valid(requestID) {
 		echoedID = uuid.NewString() // as the service does: no idempotency without the caller's id
 	}
 	correlationID := r.Header.Get("MS-CorrelationId")
-	if !partnercenter.IsGUID(correlationID) {
+	if !guid.Valid(correlationID) {
 		correlationID = uuid.NewString()
 	}
 	w.Header().Set("MS-RequestId", echoedID)

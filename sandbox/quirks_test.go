@@ -161,31 +161,31 @@ func TestMicrosoftsWording(t *testing.T) {
 		call       func() error
 	}{
 		{"800041", "This item has already been activated", func() error {
-			if _, err := c.ActivateSubscription(ctx, customer, subA); err != nil {
+			if _, err := c.ActivateSubscription(ctx, customer, subA, nil); err != nil {
 				return err
 			}
-			_, err := c.ActivateSubscription(ctx, customer, subA)
+			_, err := c.ActivateSubscription(ctx, customer, subA, nil)
 			return err
 		}},
 		{"800071", "Line Item number should be from 0 to number of line items count", func() error {
-			_, err := c.GetLineItemActivationLinks(ctx, customer, order, 9)
+			_, err := c.GetLineItemActivationLinks(ctx, customer, order, 9, nil)
 			return err
 		}},
 		{"20002", "No relationship between caller and account.", func() error {
-			_, err := c.GetOrderActivationLinks(ctx, unknownGUID, order)
+			_, err := c.GetOrderActivationLinks(ctx, unknownGUID, order, nil)
 			return err
 		}},
 		{"20000", "Order ID not found", func() error {
-			_, err := c.GetOrderActivationLinks(ctx, customer, "no-such-order")
+			_, err := c.GetOrderActivationLinks(ctx, customer, "no-such-order", nil)
 			return err
 		}},
 		{"20003", "Subscription with ID " + unknownGUID + " not found.", func() error {
-			_, err := c.GetSubscriptionActivationLinks(ctx, customer, unknownGUID)
+			_, err := c.GetSubscriptionActivationLinks(ctx, customer, unknownGUID, nil)
 			return err
 		}},
 	} {
 		var pcErr *partnercenter.Error
-		if err := tc.call(); !errors.As(err, &pcErr) || pcErr.Code != tc.name || pcErr.Description != tc.want {
+		if err := tc.call(); !errors.As(err, &pcErr) || string(pcErr.Code) != tc.name || pcErr.Description != tc.want {
 			t.Errorf("%s: got %v, want the description %q", tc.name, err, tc.want)
 		}
 	}
@@ -199,14 +199,14 @@ func TestOrderIDWithASlashRoutesAsTheGateDoes(t *testing.T) {
 	cust.Orders = append(cust.Orders, sandbox.OrderSeed{ID: "Ia80/ZLk+p6e", LineItems: cust.Orders[0].LineItems})
 	sb := start(t, sandbox.Options{Seed: seed})
 	c := client(t, sb, nil)
-	links, err := c.GetOrderActivationLinks(context.Background(), cust.ID, "Ia80/ZLk+p6e")
+	links, err := c.GetOrderActivationLinks(context.Background(), cust.ID, "Ia80/ZLk+p6e", nil)
 	if err != nil || links.TotalCount != int32(len(cust.Orders[0].LineItems)) {
 		t.Fatalf("a seeded order id with a slash: %+v, %v", links, err)
 	}
 	if self := links.Links.Self.URI; !strings.Contains(self, "/orders/Ia80%2FZLk+p6e/") {
 		t.Errorf("self link %q does not escape the order id", self)
 	}
-	_, err = c.GetOrderActivationLinks(context.Background(), cust.ID, "no/such/order")
+	_, err = c.GetOrderActivationLinks(context.Background(), cust.ID, "no/such/order", nil)
 	var pcErr *partnercenter.Error
 	if !errors.As(err, &pcErr) || pcErr.StatusCode != 404 || pcErr.Code != partnercenter.CodeOrderNotFound {
 		t.Fatalf("an unknown order id with slashes: %v, want 404 20000", err)

@@ -23,7 +23,7 @@ import (
 
 var ctx = context.Background()
 
-func wantError(t *testing.T, err error, status int, code string) *partnercenter.Error {
+func wantError(t *testing.T, err error, status int, code partnercenter.ErrorCode) *partnercenter.Error {
 	t.Helper()
 	var pe *partnercenter.Error
 	if !errors.As(err, &pe) || pe.StatusCode != status || pe.Code != code {
@@ -37,18 +37,18 @@ func TestLinksAndActivation(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	c := client(t, sb, nil)
 
-	links, err := c.GetLineItemActivationLinks(ctx, seedCustomer, seedOrder, 0)
+	links, err := c.GetLineItemActivationLinks(ctx, seedCustomer, seedOrder, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if links.TotalCount != 1 || links.Items[0].LineItemNumber != 0 || !strings.HasPrefix(links.Items[0].Link.URI, "https://publisher.example/") {
 		t.Fatalf("line item links: %+v", links)
 	}
-	orderLinks, err := c.GetOrderActivationLinks(ctx, customer, order)
+	orderLinks, err := c.GetOrderActivationLinks(ctx, customer, order, nil)
 	if err != nil || orderLinks.TotalCount != 2 {
 		t.Fatalf("order links: %+v, %v", orderLinks, err)
 	}
-	subLinks, err := c.GetSubscriptionActivationLinks(ctx, customer, subB)
+	subLinks, err := c.GetSubscriptionActivationLinks(ctx, customer, subB, nil)
 	if err != nil || subLinks.TotalCount != 1 || subLinks.Items[0].LineItemNumber != 1 {
 		t.Fatalf("subscription links: %+v, %v", subLinks, err)
 	}
@@ -56,7 +56,7 @@ func TestLinksAndActivation(t *testing.T) {
 	if sb.State.Active(subA) {
 		t.Fatal("seed subscription starts active")
 	}
-	res, err := c.ActivateSubscription(ctx, customer, subA)
+	res, err := c.ActivateSubscription(ctx, customer, subA, nil)
 	if err != nil || res.Status != "Success" || res.SubscriptionID != subA {
 		t.Fatalf("activate: %+v, %v", res, err)
 	}
@@ -64,7 +64,7 @@ func TestLinksAndActivation(t *testing.T) {
 		t.Fatalf("after activation: active %v, activations %d", sb.State.Active(subA), sb.State.Activations(subA))
 	}
 	// Again, as a new call (a new MS-RequestId): already activated, and no second effect.
-	_, err = c.ActivateSubscription(ctx, customer, subA)
+	_, err = c.ActivateSubscription(ctx, customer, subA, nil)
 	wantError(t, err, 400, partnercenter.CodeAlreadyActivated)
 	if n := sb.State.Activations(subA); n != 1 {
 		t.Fatalf("activations %d after a refused second activation", n)
@@ -78,14 +78,14 @@ func TestDocumentedErrors(t *testing.T) {
 		name   string
 		call   func() error
 		status int
-		code   string
+		code   partnercenter.ErrorCode
 	}{
-		{"unknown customer", func() error { _, err := c.ActivateSubscription(ctx, unknownGUID, subA); return err }, 403, partnercenter.CodeNoCommerceRelation},
-		{"unknown order", func() error { _, err := c.GetOrderActivationLinks(ctx, customer, "no-such-order"); return err }, 404, partnercenter.CodeOrderNotFound},
-		{"unknown subscription", func() error { _, err := c.ActivateSubscription(ctx, customer, unknownGUID); return err }, 404, partnercenter.CodeSubscriptionNotFound},
-		{"unknown subscription's links", func() error { _, err := c.GetSubscriptionActivationLinks(ctx, customer, unknownGUID); return err }, 404, partnercenter.CodeSubscriptionNotFound},
-		{"line item out of range", func() error { _, err := c.GetLineItemActivationLinks(ctx, customer, order, 7); return err }, 400, partnercenter.CodeLineItemOutOfRange},
-		{"not a SaaS subscription", func() error { _, err := c.ActivateSubscription(ctx, customer, notSaaS); return err }, 400, partnercenter.CodeInvalidInput},
+		{"unknown customer", func() error { _, err := c.ActivateSubscription(ctx, unknownGUID, subA, nil); return err }, 403, partnercenter.CodeNoCommerceRelation},
+		{"unknown order", func() error { _, err := c.GetOrderActivationLinks(ctx, customer, "no-such-order", nil); return err }, 404, partnercenter.CodeOrderNotFound},
+		{"unknown subscription", func() error { _, err := c.ActivateSubscription(ctx, customer, unknownGUID, nil); return err }, 404, partnercenter.CodeSubscriptionNotFound},
+		{"unknown subscription's links", func() error { _, err := c.GetSubscriptionActivationLinks(ctx, customer, unknownGUID, nil); return err }, 404, partnercenter.CodeSubscriptionNotFound},
+		{"line item out of range", func() error { _, err := c.GetLineItemActivationLinks(ctx, customer, order, 7, nil); return err }, 400, partnercenter.CodeLineItemOutOfRange},
+		{"not a SaaS subscription", func() error { _, err := c.ActivateSubscription(ctx, customer, notSaaS, nil); return err }, 400, partnercenter.CodeInvalidInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantError(t, tc.call(), tc.status, tc.code) })
 	}
@@ -101,7 +101,7 @@ func TestProductionAccountIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ActivateSubscription(ctx, prodCustomer, prodSub)
+	_, err = c.ActivateSubscription(ctx, prodCustomer, prodSub, nil)
 	pe := wantError(t, err, 400, partnercenter.CodeInvalidInput)
 	if !strings.Contains(pe.Description, "integration sandbox") {
 		t.Fatalf("the refusal does not say why: %q", pe.Description)
@@ -115,9 +115,9 @@ func TestProductionAccountIsRefused(t *testing.T) {
 func TestRequestIDIdempotency(t *testing.T) {
 	sb := start(t, sandbox.Options{})
 	c := client(t, sb, nil)
-	idCtx := partnercenter.WithRequestID(ctx, "3705fc6d-4127-4a87-bdba-9658f73fe019")
+	sameID := &partnercenter.ActivateSubscriptionOptions{RequestID: "3705fc6d-4127-4a87-bdba-9658f73fe019"}
 	for i := range 3 {
-		res, err := c.ActivateSubscription(idCtx, customer, subB)
+		res, err := c.ActivateSubscription(ctx, customer, subB, sameID)
 		if err != nil || res.Status != "Success" {
 			t.Fatalf("call %d with the same MS-RequestId: %+v, %v", i, res, err)
 		}
@@ -129,7 +129,7 @@ func TestRequestIDIdempotency(t *testing.T) {
 		t.Fatalf("replayed %d answers, want 2", r)
 	}
 	// Control: a new id is a new call.
-	_, err := c.ActivateSubscription(ctx, customer, subB)
+	_, err := c.ActivateSubscription(ctx, customer, subB, nil)
 	wantError(t, err, 400, partnercenter.CodeAlreadyActivated)
 }
 
@@ -138,22 +138,22 @@ func TestRequestIDIdempotency(t *testing.T) {
 func TestIdempotencyStoreIsBounded(t *testing.T) {
 	sb := start(t, sandbox.Options{IdempotencyRecords: 2})
 	c := client(t, sb, nil)
-	first := partnercenter.WithRequestID(ctx, "3705fc6d-4127-4a87-bdba-9658f73fe019")
-	if _, err := c.ActivateSubscription(first, customer, subB); err != nil {
+	first := &partnercenter.ActivateSubscriptionOptions{RequestID: "3705fc6d-4127-4a87-bdba-9658f73fe019"}
+	if _, err := c.ActivateSubscription(ctx, customer, subB, first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ActivateSubscription(first, customer, subB); err != nil {
+	if _, err := c.ActivateSubscription(ctx, customer, subB, first); err != nil {
 		t.Fatalf("control: a repeated id within the bound is replayed: %v", err)
 	}
 	for range 4 {
-		if _, err := c.GetSubscriptionActivationLinks(ctx, customer, subA); err != nil {
+		if _, err := c.GetSubscriptionActivationLinks(ctx, customer, subA, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if st := sb.Stats(); st.Stored > 4 {
 		t.Fatalf("%d answers stored, want at most 4", st.Stored)
 	}
-	_, err := c.ActivateSubscription(first, customer, subB)
+	_, err := c.ActivateSubscription(ctx, customer, subB, first)
 	wantError(t, err, 400, partnercenter.CodeAlreadyActivated)
 
 	// Without MS-RequestId the sandbox makes one up, which can never come again: no record.
@@ -196,7 +196,7 @@ func TestRefreshTokenCredential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetOrderActivationLinks(ctx, customer, order); err != nil {
+	if _, err := c.GetOrderActivationLinks(ctx, customer, order, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(rotated) != 1 || !strings.HasPrefix(rotated[0], "sbx-refresh.") {
@@ -344,7 +344,7 @@ func TestResetAfterEffect(t *testing.T) {
 		o.Retry = policy.RetryOptions{MaxRetries: 10, RetryDelay: time.Millisecond, MaxRetryDelay: 10 * time.Millisecond}
 	})
 	for _, sub := range []string{subA, subB} {
-		if _, err := c.ActivateSubscription(ctx, customer, sub); err != nil {
+		if _, err := c.ActivateSubscription(ctx, customer, sub, nil); err != nil {
 			t.Fatal(err)
 		}
 		if n := sb.State.Activations(sub); n != 1 {
@@ -364,7 +364,7 @@ func TestInjectedServerErrorsAreRetried(t *testing.T) {
 	// Fixed request ids: the fault schedule depends on them, so the test is deterministic.
 	for i := range 10 {
 		rid := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
-		if _, err := c.GetOrderActivationLinks(partnercenter.WithRequestID(ctx, rid), customer, order); err != nil {
+		if _, err := c.GetOrderActivationLinks(ctx, customer, order, &partnercenter.GetOrderActivationLinksOptions{RequestID: rid}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -384,7 +384,7 @@ func TestFaultsAreDeterministic(t *testing.T) {
 		})
 		for i := range 20 {
 			rid := fmt.Sprintf("00000000-0000-4000-8000-%012d", i)
-			if _, err := c.GetOrderActivationLinks(partnercenter.WithRequestID(ctx, rid), customer, order); err != nil {
+			if _, err := c.GetOrderActivationLinks(ctx, customer, order, &partnercenter.GetOrderActivationLinksOptions{RequestID: rid}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -40,7 +40,7 @@ func TestSoak(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for id := range jobs {
-				res, err := c.ActivateSubscription(ctx, customer, id)
+				res, err := c.ActivateSubscription(ctx, customer, id, nil)
 				if err != nil || res.Status != "Success" {
 					mu.Lock()
 					failures = append(failures, fmt.Sprintf("%s: %v", id, err))

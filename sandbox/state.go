@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 // Seed is the sandbox's initial state, read from YAML or JSON (see seed.yaml for an example).
@@ -130,15 +130,15 @@ func ParseSeed(data []byte, name string) (*Seed, error) {
 func (s *Seed) validate() error {
 	subs := map[string]bool{}
 	for pi, p := range s.Partners {
-		if !partnercenter.IsGUID(p.TenantID) {
+		if !guid.Valid(p.TenantID) {
 			return fmt.Errorf("partners[%d].tenantId %q is not a GUID", pi, p.TenantID)
 		}
 		for ci, c := range p.Customers {
-			if !partnercenter.IsGUID(c.ID) {
+			if !guid.Valid(c.ID) {
 				return fmt.Errorf("partners[%d].customers[%d].id %q is not a GUID", pi, ci, c.ID)
 			}
 			for si, sub := range c.Subscriptions {
-				if !partnercenter.IsGUID(sub.ID) {
+				if !guid.Valid(sub.ID) {
 					return fmt.Errorf("partners[%d].customers[%d].subscriptions[%d].id %q is not a GUID", pi, ci, si, sub.ID)
 				}
 				subs[sub.ID] = true

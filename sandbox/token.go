@@ -13,8 +13,8 @@ import (
 	"github.com/google/uuid"
 )
 
-// The audiences the sandbox issues Partner Center tokens for (partner-center-facts.md,
-// Clouds and authentication). Any other audience gets a token that the API refuses with 401
+// The audiences the sandbox issues Partner Center tokens for (learn.microsoft.com/partner-center/developer/partner-center-authentication;
+// the 21Vianet audience is inferred from Microsoft's PowerShell module). Any other audience gets a token that the API refuses with 401
 // code 900420, as the real service refuses https://graph.windows.net.
 var partnerCenterAudiences = []string{
 	"https://api.partnercenter.microsoft.com",

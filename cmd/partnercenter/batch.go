@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -56,8 +57,8 @@ func (a *app) checkBatchOptions(opts batchOptions) error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
 		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
 	}
-	if opts.rate < 0 {
-		return usagef("--rate %v: not negative", opts.rate)
+	if opts.rate < 0 || math.IsNaN(opts.rate) || math.IsInf(opts.rate, 0) { // NaN passed "< 0" and ran unpaced
+		return usagef("--rate %v: a number of requests per second, not negative", opts.rate)
 	}
 	if opts.maxPause < time.Second {
 		return usagef("--max-pause %v: at least 1s", opts.maxPause)
@@ -70,24 +71,25 @@ func (a *app) checkBatchOptions(opts batchOptions) error {
 	return nil
 }
 
-// priorRuns reads what earlier runs did: the --resume file, which must exist, and the
-// --results file when it exists (a re-run of a finished batch does nothing twice).
+// priorRuns reads what earlier runs did: the --resume file, and the --results file (a
+// re-run of a finished batch does nothing twice). The caller holds the results file's lock.
 func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
 	prior := newPriorResults()
-	if opts.resume != "" {
-		if err := prior.loadFile(opts.resume); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("--resume %s: no such file (to start a new batch, leave --resume out)", opts.resume)
-		} else if err != nil {
-			return nil, fmt.Errorf("--resume: %w", err)
+	for _, file := range []struct{ flag, path string }{{"--resume", opts.resume}, {"--results", opts.results}} {
+		if file.path == "" || (file.flag == "--results" && file.path == opts.resume) {
+			continue
 		}
-	}
-	if opts.results != "" && opts.results != opts.resume {
-		if err := prior.loadFile(opts.results); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("--results: %w", err)
+		// Only a regular results file holds earlier runs: reading --results /dev/stdout (a
+		// pipe) would wait forever for this run's own output, deaf to Ctrl-C.
+		if st, err := os.Stat(file.path); file.path == opts.results && err == nil && !st.Mode().IsRegular() {
+			continue
+		}
+		if err := prior.loadFile(file.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s %s: %w (is it the right file? a results file holds only the JSON lines this command writes)", file.flag, file.path, err)
 		}
 	}
 	if n := len(prior.skipped); n > 0 {
-		fmt.Fprintf(a.stderr, "partnercenter: %d lines of the results (first: line %d) are not results, such as a line a crash cut off; their rows are done again\n",
+		fmt.Fprintf(a.stderr, "partnercenter: %d lines of the results (first: line %d) were cut off by a crash; their rows are done again\n",
 			n, prior.skipped[0])
 	}
 	return prior, nil
@@ -101,15 +103,29 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	if err != nil {
 		return err
 	}
-	prior, err := a.priorRuns(opts)
-	if err != nil {
-		return err
+	if opts.resume != "" {
+		if _, err := os.Stat(opts.resume); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("--resume %s: no such file (to start a new batch, leave --resume out)", opts.resume)
+		}
 	}
+	// The results file is locked before the earlier runs are read from it: a run started
+	// meanwhile on the same file is refused instead of doing every row again.
 	out, closeOut, err := a.openOutput(opts.results)
 	if err != nil {
 		return err
 	}
 	defer closeOut()
+	prior, err := a.priorRuns(opts)
+	if err != nil {
+		return err
+	}
+	if f, ok := out.(*os.File); ok && opts.results != "" {
+		if repaired, err := endCutLine(f); err != nil {
+			return fmt.Errorf("--results: %w", err)
+		} else if repaired {
+			fmt.Fprintf(a.stderr, "partnercenter: %s: the last line was cut off (a crash?); it was ended before appending\n", opts.results)
+		}
+	}
 	w := &resultWriter{w: out}
 	a.reportBadRows(opts.file, w, prior, append(invalid, dups...))
 
@@ -153,18 +169,14 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	return a.outcome(ctx, opts, s, len(todo), len(invalid))
 }
 
-// openOutput opens the results file for appending (ending a line a crash cut off), or
-// returns stdout.
+// openOutput opens the results file for appending, locked for this run, or returns stdout.
 func (a *app) openOutput(results string) (io.Writer, func(), error) {
 	if results == "" {
 		return a.stdout, func() {}, nil
 	}
-	f, repaired, err := openResults(results)
+	f, err := openResults(results)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--results: %w", err)
-	}
-	if repaired {
-		fmt.Fprintf(a.stderr, "partnercenter: %s: the last line was cut off (a crash?); it was ended before appending\n", results)
+		return nil, nil, fmt.Errorf("--results %s: %w", results, err)
 	}
 	return f, func() { f.Close() }, nil
 }
@@ -233,24 +245,23 @@ feed:
 }
 
 // resumeHint is the whole command that finishes a stopped batch: the command line as given,
-// without --force (it would redo the rows done), with --resume naming the results file.
+// without --force (it would redo the rows done), and with --resume naming the results file
+// unless the line has a --resume already. That one stays: the run reads both its --resume and
+// its --results file, and dropping it would redo every row the --resume file shows done.
 func (a *app) resumeHint(opts batchOptions) string {
 	if opts.results == "" {
 		return "the results went to stdout: save them to a file and run the command again with --resume FILE --results FILE"
 	}
 	args := []string{programName}
-	for i := 0; i < len(a.args); i++ {
-		arg := a.args[i]
-		switch {
-		case arg == "--force" || strings.HasPrefix(arg, "--force="), strings.HasPrefix(arg, "--resume="):
-			continue
-		case arg == "--resume":
-			i++ // and its value
+	for _, arg := range a.args {
+		if arg == "--force" || strings.HasPrefix(arg, "--force=") {
 			continue
 		}
 		args = append(args, arg)
 	}
-	args = append(args, "--resume", opts.results)
+	if opts.resume == "" {
+		args = append(args, "--resume", opts.results)
+	}
 	return "finish them with: " + shell.Join(args)
 }
 
@@ -258,7 +269,7 @@ func (a *app) resumeHint(opts batchOptions) string {
 func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res result, interrupted bool) {
 	id := uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
 	res = result{Line: r.line, Customer: r.customer, Subscription: r.subscription, RequestID: id}
-	_, err := client.ActivateSubscription(partnercenter.WithRequestID(ctx, id), r.customer, r.subscription)
+	_, err := client.ActivateSubscription(ctx, r.customer, r.subscription, &partnercenter.ActivateSubscriptionOptions{RequestID: id})
 	res.Time = time.Now().UTC().Format(time.RFC3339Nano)
 	var pcErr *partnercenter.Error
 	switch {
@@ -267,12 +278,12 @@ func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res 
 	case ctx.Err() != nil:
 		return res, true
 	case errors.As(err, &pcErr) && pcErr.Code == partnercenter.CodeAlreadyActivated:
-		res.Status, res.Code = "already-active", pcErr.Code
+		res.Status, res.Code = "already-active", string(pcErr.Code)
 	default:
 		res.Status, res.Error = "failed", trimPrefix(err.Error())
 		if errors.As(err, &pcErr) {
 			// The code is what the server sent: masked and bounded like everything Error() prints.
-			res.Code = redact.Bounded(pcErr.Code, 64)
+			res.Code = redact.Bounded(string(pcErr.Code), 64)
 		}
 	}
 	return res, false

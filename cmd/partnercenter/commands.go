@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -16,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnercenter-go/partnercenter"
-	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -61,15 +61,7 @@ func newLinksCommand(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var links *partnercenter.ActivationLinkCollection
-			switch {
-			case subscription != "":
-				links, err = client.GetSubscriptionActivationLinks(cmd.Context(), customer, subscription)
-			case cmd.Flags().Changed("line-item"):
-				links, err = client.GetLineItemActivationLinks(cmd.Context(), customer, order, lineItem)
-			default:
-				links, err = client.GetOrderActivationLinks(cmd.Context(), customer, order)
-			}
+			links, err := getLinks(cmd.Context(), client, customer, order, subscription, lineItem, cmd.Flags().Changed("line-item"))
 			if err != nil {
 				return err
 			}
@@ -90,6 +82,21 @@ func newLinksCommand(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&subscription, "subscription", "", "subscription id (GUID)")
 	addOutputFlag(cmd, &output)
 	return cmd
+}
+
+// getLinks calls the links operation the flags select and returns its collection.
+func getLinks(ctx context.Context, client *partnercenter.Client, customer, order, subscription string, lineItem int, byLineItem bool) (partnercenter.ActivationLinkCollection, error) {
+	switch {
+	case subscription != "":
+		r, err := client.GetSubscriptionActivationLinks(ctx, customer, subscription, nil)
+		return r.ActivationLinkCollection, err
+	case byLineItem:
+		r, err := client.GetLineItemActivationLinks(ctx, customer, order, lineItem, nil)
+		return r.ActivationLinkCollection, err
+	default:
+		r, err := client.GetOrderActivationLinks(ctx, customer, order, nil)
+		return r.ActivationLinkCollection, err
+	}
 }
 
 func newActivateCommand(a *app) *cobra.Command {
@@ -139,12 +146,12 @@ invalid, 2 on bad usage, 75 when stopped by a long Retry-After, 130 when interru
 			if err != nil {
 				return err
 			}
-			res, err := client.ActivateSubscription(cmd.Context(), customer, subscription)
+			res, err := client.ActivateSubscription(cmd.Context(), customer, subscription, nil)
 			if err != nil {
 				return err
 			}
 			if output == "json" {
-				return writeJSON(a.stdout, res)
+				return writeJSON(a.stdout, res.SubscriptionActivationResult)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "SUBSCRIPTION\tSTATUS")
@@ -239,43 +246,4 @@ $PARTNER_CENTER_CA_FILE: the sandbox's banner exports all three.`,
 	}
 	addOutputFlag(status, &output)
 	return status
-}
-
-func newContractCommand(a *app) *cobra.Command {
-	c := &cobra.Command{Use: "contract", Short: "The contract gate"}
-	var strict bool
-	var suggestOverlay string
-	validate := &cobra.Command{
-		Use:   "validate DIR",
-		Short: "Judge every go-vcr v4 cassette under DIR against openapi.yaml",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := contract.NewDefault(contract.Options{Strict: strict})
-			if err != nil {
-				return err
-			}
-			report, err := v.Check(args[0])
-			if report == nil {
-				return err
-			}
-			for _, f := range report.Findings {
-				fmt.Fprintln(a.stdout, f)
-			}
-			report.Coverage.Write(a.stdout)
-			fmt.Fprintf(a.stdout, "%d interactions, %d violations, %d findings in all\n", report.Interactions, len(report.Violations()), len(report.Findings))
-			if suggestOverlay != "" {
-				if err := writeSuggestedOverlay(v, args[0], suggestOverlay, a.stdout); err != nil {
-					return err
-				}
-			}
-			if err != nil {
-				return &exitError{code: exitFailed, err: err}
-			}
-			return nil
-		},
-	}
-	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
-	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
-	c.AddCommand(validate, newContractProxyCommand(a))
-	return c
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
@@ -251,7 +251,7 @@ func parseRows(r io.Reader, name string, now time.Time) (rows []row, invalid, du
 		}
 		f := l.fields
 		if len(f) > cols.width || len(f) <= max(cols.customer, cols.subscription) ||
-			!partnercenter.IsGUID(f[cols.customer]) || !partnercenter.IsGUID(f[cols.subscription]) {
+			!guid.Valid(f[cols.customer]) || !guid.Valid(f[cols.subscription]) {
 			bad(l, fmt.Sprintf("want a customer GUID in column %d and a subscription GUID in column %d", cols.customer+1, cols.subscription+1))
 			continue
 		}

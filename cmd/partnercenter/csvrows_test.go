@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 const (
@@ -124,7 +124,7 @@ func FuzzParseRows(f *testing.F) {
 		subs := map[string]bool{}
 		for _, r := range rows {
 			check(r.line)
-			if !partnercenter.IsGUID(r.customer) || !partnercenter.IsGUID(r.subscription) {
+			if !guid.Valid(r.customer) || !guid.Valid(r.subscription) {
 				t.Fatalf("row %+v is not two GUIDs", r)
 			}
 			if subs[key(r.customer, r.subscription)] {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,7 +222,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"activate", "extra"},
 		{"links", "--customer", customer, "--order", order, "extra"},
 		{"contract", "validate"},
-		{"contract", "validate", "a", "b"},
+		// contract validate takes PATH... (several paths are no usage error): its flags' values are.
+		{"contract", "validate", "--format", "xml", "a"},
+		{"contract", "validate", "--report", "html=x", "a"},
 		{"contract", "bogus"},
 		{"sandbox", "bogus"},
 		{"sandbox", "status", "extra"},
@@ -231,6 +234,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"activate", "--file", csvPath, "--max-pause", "0s"},
 		{"activate", "--file", csvPath, "--progress", "fancy"},
 		{"activate", "--file", csvPath, "--rate", "-1"},
+		{"activate", "--file", csvPath, "--rate", "NaN"},
+		{"activate", "--file", csvPath, "--rate", "+Inf"},
 		{"activate", "--file", csvPath, "--customer", customer},
 		{"--endpoint", "http://partner.example", "links", "--customer", customer, "--order", order},
 	} {
@@ -360,5 +365,46 @@ func TestProgressBarFitsTheTerminal(t *testing.T) {
 	}
 	if w := widest(200); w <= 80 {
 		t.Fatalf("control: on a 200-column terminal the bar is only %d columns", w)
+	}
+}
+
+// --results naming a file that is not a results file (here the batch's own CSV) is refused
+// with the line that shows it, before anything is activated or appended: the CSV stays as it
+// was. (The control, a results file of our own, is TestResultsFileAcrossRuns.)
+func TestResultsFileNotOursIsRefused(t *testing.T) {
+	seed, ids := sandbox.SeedWithSubscriptions(2)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed})
+	csvPath := batchCSV(t, ids)
+	before, _ := os.ReadFile(csvPath)
+	r := runCLI(t, withEndpoint(t, sb), "activate", "--file", csvPath, "--results", csvPath, "--progress", "none")
+	if r.code != 1 || !strings.Contains(r.stderr, "--results "+csvPath+": line 1 is not a result of partnercenter activate") {
+		t.Fatalf("%+v", r)
+	}
+	if after, _ := os.ReadFile(csvPath); !bytes.Equal(after, before) {
+		t.Fatalf("the CSV was changed:\n%s", after)
+	}
+	for _, id := range ids {
+		if n := sb.State.Activations(id); n != 0 {
+			t.Fatalf("%s activated %d times", id, n)
+		}
+	}
+}
+
+// --results /dev/stdout into a pipe is written to, not read for earlier runs (that read
+// waited forever for the run's own output, deaf to Ctrl-C): the results arrive in the pipe.
+func TestResultsToAPipe(t *testing.T) {
+	seed, ids := sandbox.SeedWithSubscriptions(2)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "activate", "--file", batchCSV(t, ids), "--results", "/dev/stdout", "--progress", "none")
+	cmd.Env = withEndpoint(t, sb)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr // a pipe
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v (ctx: %v)\n%s", err, ctx.Err(), stderr.String())
+	}
+	if n := strings.Count(stdout.String(), `"status":"activated"`); n != len(ids) {
+		t.Fatalf("%d activated results in the pipe, want %d:\n%s", n, len(ids), stdout.String())
 	}
 }

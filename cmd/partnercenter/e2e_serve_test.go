@@ -29,6 +29,7 @@ func serve(t *testing.T, flags ...string) *served {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
+	cmd.Dir = t.TempDir() // not the directory of the commands that use its banner
 	stdout, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -164,6 +165,17 @@ func TestSandboxServeAndStatus(t *testing.T) {
 	if _, err := os.Stat(ca); !os.IsNotExist(err) {
 		t.Fatalf("the temporary certificate outlived the sandbox: %v", err)
 	}
+}
+
+// A relative --ca-out is exported as an absolute path: the banner is pasted into another
+// terminal, whose directory is not the sandbox's (here the test's, not serve's), and `sandbox
+// status` there trusts the certificate.
+func TestSandboxServeRelativeCAOut(t *testing.T) {
+	s := serve(t, "--ca-out", "ca.pem")
+	if !strings.Contains(s.banner, "PARTNER_CENTER_CA_FILE="+filepath.Join(s.cmd.Dir, "ca.pem")+"\n") {
+		t.Fatalf("the banner does not export the certificate's absolute path:\n%s", s.banner)
+	}
+	s.status(t)
 }
 
 // `make sandbox` runs the one entry point, with SANDBOX_FLAGS.

@@ -3,18 +3,19 @@
 package gatetest
 
 import (
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+	probes "github.com/partnercenter-go/partnercenter/internal/gateprobes"
 )
 
-const (
-	repoRoot   = "../.."
-	documented = "../testdata/cassettes/documented/activate-sandbox-subscription.yaml"
-)
+const repoRoot = "../.."
 
 // makeContract runs `make contract args...` with this process's environment.
 func makeContract(t *testing.T, args ...string) (string, error) {
@@ -31,30 +32,6 @@ func runMake(t *testing.T, env []string, args ...string) (string, error) {
 	return string(out), err
 }
 
-// dirWith makes a cassette directory holding the documented activate cassette, edited by
-// replacing old with new ("" leaves it as is).
-func dirWith(t *testing.T, old, new string) string {
-	t.Helper()
-	src, err := os.ReadFile(documented)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := strings.Replace(string(src), old, new, 1)
-	if old != "" && edited == string(src) {
-		t.Fatalf("edit %q did not apply", old)
-	}
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "team"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "team", "recording.yaml"), []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-const okBody = `body: "{\"subscriptionId\":\"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e\",\"status\":\"Success\"}"`
-
 func TestMakeContractOnOwnCassettes(t *testing.T) {
 	out, err := makeContract(t)
 	if err != nil {
@@ -65,71 +42,146 @@ func TestMakeContractOnOwnCassettes(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	if !regexp.MustCompile(`(?m)^PASS: \d+ files, \d+ interactions: \d+ judged, 0 ignored; 0 violations`).MatchString(out) {
+		t.Errorf("output lacks the summary line of a pass:\n%s", out)
+	}
 	if m := regexp.MustCompile(`mutants caught: (\d+)/(\d+) \(100%\)`).FindStringSubmatch(out); m == nil || m[1] != m[2] {
 		t.Errorf("output lacks a full mutant catch:\n%s", out)
 	}
 }
 
-func TestMakeContractCassettes(t *testing.T) {
-	t.Run("a conforming directory passes and prints coverage", func(t *testing.T) {
-		out, err := makeContract(t, "CASSETTES="+dirWith(t, "", ""))
-		if err != nil || !strings.Contains(out, "Contract coverage") {
-			t.Fatalf("err %v:\n%s", err, out)
+// The suite agrees with the library on every probe at once: each probe is a folder of one
+// directory, judged in one `make contract CASSETTES=` run (a run per probe would cost a
+// minute of builds); its finding lines and verdict must be the library's, and each probe's
+// expected strings must be in the output. The probes' per-probe verdicts are checked through
+// the library and the command in cmd/partnercenter's TestContractProbesLibraryAndCommand.
+func TestMakeContractProbes(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range probes.All() {
+		if err := p.Write(filepath.Join(dir, folderOf(p.Name))); err != nil {
+			t.Fatal(err)
 		}
-		if strings.Contains(out, "mutants caught") {
-			t.Fatal("mutants belong to the project's own cassettes, not to CASSETTES=")
+	}
+	v, err := contract.NewDefault(contract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, libErr := v.Check(dir)
+	if libErr == nil {
+		t.Fatal("the probes hold violations: the library must fail them")
+	}
+	out, err := makeContract(t, "CASSETTES="+dir)
+	if err == nil {
+		t.Fatalf("make contract passed the probes:\n%s", out)
+	}
+	var lib []string
+	for _, f := range report.Findings {
+		lib = append(lib, f.String())
+	}
+	for _, i := range report.IgnoredInteractions {
+		lib = append(lib, i.String())
+	}
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "violation: ") || strings.HasPrefix(l, "drift: ") || strings.HasPrefix(l, "ignored: ") {
+			got = append(got, l)
 		}
-	})
-	t.Run("a violation fails, naming file, interaction, operation, status and pointer", func(t *testing.T) {
-		out, err := makeContract(t, "CASSETTES="+dirWith(t, `\"status\":\"Success\"`, `\"status\":7`))
-		if err == nil {
-			t.Fatalf("make contract passed a violating cassette:\n%s", out)
-		}
-		for _, want := range []string{"team/recording.yaml interaction 0", "ActivateSubscription 200", "/response/body/status", "value must be a string"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("finding lacks %q:\n%s", want, out)
+	}
+	if strings.Join(sorted(got), "\n") != strings.Join(sorted(lib), "\n") {
+		t.Errorf("make contract and the library disagree:\nmake:\n%s\nlibrary:\n%s", strings.Join(got, "\n"), strings.Join(lib, "\n"))
+	}
+	for _, p := range probes.All() {
+		for _, secret := range p.Secrets {
+			if strings.Contains(out, secret) {
+				t.Errorf("probe %q: a secret leaked into make's output", p.Name)
 			}
 		}
-	})
-	t.Run("an empty directory fails", func(t *testing.T) {
-		out, err := makeContract(t, "CASSETTES="+t.TempDir())
-		if err == nil || !strings.Contains(out, "no cassettes") {
+	}
+	if strings.Contains(out, "mutants caught") {
+		t.Error("mutants belong to the project's own cassettes, not to CASSETTES=")
+	}
+}
+
+func sorted(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+func folderOf(name string) string {
+	return strings.NewReplacer(" ", "-", `"`, "", "/", "_", "'", "", "*", "star", "<", "", ">", "", "[", "", "]", "").Replace(name)
+}
+
+func writeProbe(t *testing.T, name string) string {
+	t.Helper()
+	for _, p := range probes.All() {
+		if p.Name == name {
+			dir := t.TempDir()
+			if err := p.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}
+	}
+	t.Fatalf("no probe %q", name)
+	return ""
+}
+
+// A placeholder-redacted recording with a token exchange passes, lists the exchange as
+// ignored and writes a JUnit report with nothing but its interactions; drift is reported and
+// fails only with STRICT=1; a folder with nothing to judge fails.
+func TestMakeContractCassettes(t *testing.T) {
+	t.Run("redacted recording, JUnit report", func(t *testing.T) {
+		report := filepath.Join(t.TempDir(), "junit.xml")
+		out, err := makeContract(t, "CASSETTES="+writeProbe(t, "a recorded token exchange, redacted"), "REPORT="+report)
+		if err != nil || !strings.Contains(out, "ignored: ") || !strings.Contains(out, "PASS: 1 files, 2 interactions: 1 judged, 1 ignored") {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testsuite>testcase"`
+		}
+		if err := xml.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range doc.Cases {
+			names = append(names, c.Name)
+		}
+		if strings.Join(names, ",") != "rec.yaml #0 ActivateSubscription,rec.yaml #1 (ignored)" {
+			t.Errorf("JUnit testcases %q: want one per interaction, nothing else", names)
+		}
 	})
-	t.Run("an unreadable cassette fails", func(t *testing.T) {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("version: 2\ninteractions: [unclosed\n"), 0o644)
+	t.Run("drift, STRICT=1", func(t *testing.T) {
+		dir := writeProbe(t, "a refresh token in a JSON body")
+		// Replace the refresh token by a harmless undeclared field.
+		path := filepath.Join(dir, "rec.yaml")
+		data, _ := os.ReadFile(path)
+		os.WriteFile(path, []byte(strings.Replace(string(data), `\"refresh_token\":\"0.AAAArefresh-value-123\"`, `\"activatedOn\":\"2026-01-01\"`, 1)), 0o644)
 		out, err := makeContract(t, "CASSETTES="+dir)
-		if err == nil || !strings.Contains(out, "unreadable") {
+		if err != nil || !strings.Contains(out, "drift: ") || !strings.Contains(out, "/response/body/activatedOn") {
+			t.Fatalf("drift must be reported and pass without STRICT (err %v):\n%s", err, out)
+		}
+		out, err = makeContract(t, "CASSETTES="+dir, "STRICT=1", "FORMAT=github")
+		if err == nil || !strings.Contains(out, "::error file=") || !strings.Contains(out, "/response/body/activatedOn") {
+			t.Fatalf("STRICT=1 must fail on an undeclared field, FORMAT=github annotate it (err %v):\n%s", err, out)
+		}
+	})
+	t.Run("nothing judged", func(t *testing.T) {
+		out, err := makeContract(t, "CASSETTES="+writeProbe(t, "only traffic that is not Partner Center's"))
+		if err == nil || !strings.Contains(out, "no interaction was judged") {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
 	})
-}
-
-// An undeclared field is drift: reported, and the gate passes; with STRICT=1 it fails.
-func TestMakeContractStrict(t *testing.T) {
-	dir := dirWith(t, okBody, `body: "{\"subscriptionId\":\"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e\",\"status\":\"Success\",\"activatedOn\":\"2026-01-01\"}"`)
-	out, err := makeContract(t, "CASSETTES="+dir)
-	if err != nil {
-		t.Fatalf("drift must not fail the gate without STRICT: %v\n%s", err, out)
-	}
-	if !strings.Contains(out, "drift") || !strings.Contains(out, "/response/body/activatedOn") {
-		t.Fatalf("drift is not reported:\n%s", out)
-	}
-	out, err = makeContract(t, "CASSETTES="+dir, "STRICT=1")
-	if err == nil || !strings.Contains(out, "/response/body/activatedOn") {
-		t.Fatalf("STRICT=1 must fail on an undeclared field (err %v):\n%s", err, out)
-	}
-}
-
-func TestMakeContractJUnitReport(t *testing.T) {
-	report := filepath.Join(t.TempDir(), "junit.xml")
-	if out, err := makeContract(t, "REPORT="+report); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	data, err := os.ReadFile(report)
-	if err != nil || !strings.Contains(string(data), "<testsuites") || !strings.Contains(string(data), "conforms to openapi.yaml") {
-		t.Fatalf("no JUnit report at REPORT= (%v)", err)
-	}
 }

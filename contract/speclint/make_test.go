@@ -20,6 +20,7 @@ func runMake(t *testing.T, args ...string) (string, error) {
 	return string(out), err
 }
 
+// copyDir copies the tree under src to dst (generated/ has a subpackage, generated/spec).
 func copyDir(t *testing.T, src, dst string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
@@ -27,11 +28,19 @@ func copyDir(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		if e.IsDir() {
+			if err := os.Mkdir(to, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			copyDir(t, from, to)
+			continue
+		}
+		data, err := os.ReadFile(from)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+		if err := os.WriteFile(to, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,6 +66,21 @@ func TestCheckGenerated(t *testing.T) {
 		}
 		if !strings.Contains(out, "partnercenter.gen.go") {
 			t.Fatalf("check-generated must name the file that differs:\n%s", out)
+		}
+	})
+
+	t.Run("catches a hand edit of the embedded spec", func(t *testing.T) {
+		dir := t.TempDir()
+		copyDir(t, filepath.Join(repoRoot, "generated"), dir)
+		file := filepath.Join(dir, "spec", "spec.gen.go")
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeMutant(t, file, src, "var swaggerSpec = []string{\n", "var swaggerSpec = []string{\n\t\"AAAA\",\n")
+		out, err := runMake(t, "check-generated", "GENERATED="+dir)
+		if err == nil || !strings.Contains(out, "spec.gen.go") {
+			t.Fatalf("check-generated must fail naming spec/spec.gen.go (err %v):\n%s", err, out)
 		}
 	})
 

@@ -64,8 +64,11 @@ var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "
 func mayHoldCredential(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20 // ASCII lower case of a letter (a cue's first byte that is no letter is compared as it is)
+		if !cueStart[c] && !cueStart[s[i]] {
+			continue // most bytes: two table lookups
+		}
 		for _, cue := range credentialCues {
-			if (c == cue[0] || s[i] == cue[0]) && len(s)-i >= len(cue) && strings.EqualFold(s[i:i+len(cue)], cue) {
+			if (c == cue[0] || s[i] == cue[0]) && len(s)-i >= len(cue) && equalFoldLower(s[i:i+len(cue)], cue) {
 				return true
 			}
 		}
@@ -107,6 +110,14 @@ func unescapeTokenChars(s string) string {
 func isTokenChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+/=-", c) >= 0
 }
+
+// cueStart marks the first bytes of credentialCues.
+var cueStart = func() (t [256]bool) {
+	for _, cue := range credentialCues {
+		t[cue[0]] = true
+	}
+	return t
+}()
 
 // Bounded is String(s) cut to at most max bytes (on a rune boundary), with a note of how much
 // was cut. Every string an error prints goes through it: a hostile server must not be able to
@@ -166,7 +177,18 @@ var sensitiveHeaders = map[string]bool{
 // SensitiveHeader reports whether a header of that name (any case) carries or may echo a
 // credential: its value is never printed or stored.
 func SensitiveHeader(name string) bool {
-	return sensitiveHeaders[canonicalHeader(name)]
+	if v, ok := sensitiveHeaders[name]; ok {
+		return v // already canonical: the common case of every header scanned
+	}
+	// Any other spelling (MS-CV, AUTHORIZATION, " cookie"), compared without allocating:
+	// the gate asks this of every header of every recording.
+	name = strings.TrimSpace(name)
+	for h := range sensitiveHeaders {
+		if len(h) == len(name) && strings.EqualFold(h, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // SensitiveHeaders lists them in canonical form, for APIs that take a list (azcore's logging
@@ -177,18 +199,6 @@ func SensitiveHeaders() []string {
 		out = append(out, h)
 	}
 	return out
-}
-
-func canonicalHeader(name string) string {
-	b := []byte(strings.ToLower(strings.TrimSpace(name)))
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-		upper = c == '-'
-	}
-	return string(b)
 }
 
 // sensitiveFields are OAuth2 and credential field names, in forms, query strings and JSON
@@ -266,6 +276,9 @@ func Credential(v string) string {
 // a placeholder, or an OAuth2 field with a value that is not one. "" when there is none.
 func CredentialInText(s string) string {
 	s = unescapeTokenChars(s)
+	if !MayHoldCredential(s) {
+		return ""
+	}
 	if jwtInText.MatchString(s) {
 		return "JWT"
 	}
@@ -293,4 +306,59 @@ func CredentialInText(s string) string {
 		}
 	}
 	return ""
+}
+
+// MayHoldCredential is false when s holds no credential this package recognizes, whatever
+// its syntax (no credential cue): it is cheap (no regexp, no allocation), so scanners call it
+// before parsing a body.
+func MayHoldCredential(s string) bool { return mayHoldCredential(s) }
+
+// equalFoldLower reports whether s equals the lower-case word w, ignoring ASCII case.
+func equalFoldLower(s, w string) bool {
+	for j := 0; j < len(w); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c |= 0x20
+		}
+		if c != w[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFold is strings.Contains ignoring ASCII case, for a lower-case word, without
+// allocating a lower-case copy of s.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && equalFoldLower(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
+// TokenEndpoint reports whether a URL is an OAuth2 or OpenID endpoint of an authority (Entra
+// ID's /oauth2/ paths, the discovery document): its exchanges carry credentials in their
+// bodies, so recordings drop them and the gate reads every field of them as a credential.
+func TokenEndpoint(rawURL string) bool {
+	return containsFold(rawURL, "/oauth2/") || containsFold(rawURL, "/.well-known/openid-configuration")
+}
+
+// harmlessTokenFields are the members of an OAuth2 token request or response (RFC 6749
+// sections 4 and 5, Entra ID's additions) that never hold a credential.
+var harmlessTokenFields = map[string]bool{
+	"grant_type": true, "client_id": true, "scope": true, "redirect_uri": true, "resource": true,
+	"client_assertion_type": true, "requested_token_use": true, "client_info": true,
+	"token_type": true, "expires_in": true, "ext_expires_in": true, "expires_on": true, "not_before": true,
+	"refresh_token_expires_in": true, "foci": true, "error": true, "error_description": true,
+	"error_codes": true, "timestamp": true, "trace_id": true, "correlation_id": true, "error_uri": true,
+}
+
+// TokenExchangeField reports whether a form or JSON member of that name, in an exchange with a
+// token endpoint, may hold a credential: every member but those known to be harmless
+// (grant_type, client_id, scope, token_type, expires_in...), so that an authorization code,
+// a code_verifier or a field this package has never heard of fails closed.
+func TokenExchangeField(name string) bool {
+	return !harmlessTokenFields[strings.ToLower(strings.TrimSpace(name))]
 }

@@ -158,6 +158,45 @@ func TestPlaceholdersAndCredentials(t *testing.T) {
 	}
 }
 
+func TestPrefilter(t *testing.T) {
+	// The prefilter skips the regexps on text without any credential word, in any case.
+	for _, v := range []string{"BEARER abcdefghij1234", "x REFRESH_TOKEN=abcdefghij", "Password: hunter22"} {
+		if !MayHoldCredential(v) || CredentialInText(v) == "" {
+			t.Errorf("%q: the prefilter or the scan missed it", v)
+		}
+	}
+	// Every sensitive field name holds a credential cue, or the prefilter would hide it.
+	for name, sensitive := range sensitiveFields {
+		if sensitive && !MayHoldCredential(`{"`+name+`":"x"}`) {
+			t.Errorf("the prefilter does not see the sensitive field %s", name)
+		}
+	}
+	if MayHoldCredential(`{"subscriptionId":"aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e","status":"Success"}`) {
+		t.Error("prefilter: a body without credential words may hold one")
+	}
+}
+
+func TestTokenExchanges(t *testing.T) {
+	for _, u := range []string{"https://login.microsoftonline.com/tenant/oauth2/v2.0/token", "https://login.microsoftonline.com/common/.well-known/openid-configuration", "http://127.0.0.1:1/T/OAUTH2/TOKEN"} {
+		if !TokenEndpoint(u) {
+			t.Errorf("TokenEndpoint(%q) = false", u)
+		}
+	}
+	if TokenEndpoint("https://api.partnercenter.microsoft.com/v1/customers/x/subscriptions/y/activate") {
+		t.Error("control: an API call is not a token endpoint")
+	}
+	for _, f := range []string{"code", "code_verifier", "client_secret", "refresh_token", "access_token", "brand_new_field"} {
+		if !TokenExchangeField(f) {
+			t.Errorf("TokenExchangeField(%q) = false: a token exchange's %s must be judged", f, f)
+		}
+	}
+	for _, f := range []string{"grant_type", "Client_Id", "scope", "token_type", "expires_in"} {
+		if TokenExchangeField(f) {
+			t.Errorf("TokenExchangeField(%q) = true: harmless", f)
+		}
+	}
+}
+
 // The cue check is only a shortcut: String masks exactly what the regular expression alone
 // masks. (Drop a cue, "token" say, and the access_token seed fails.)
 func FuzzCuesNeverHideACredential(f *testing.F) {

@@ -54,7 +54,7 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 
 	customer, order, subscription := getenv("PARTNER_CENTER_CUSTOMER_ID"), getenv("PARTNER_CENTER_ORDER_ID"), getenv("PARTNER_CENTER_SUBSCRIPTION_ID")
 	lineItem, _ := strconv.Atoi(getenv("PARTNER_CENTER_LINE_ITEM"))
-	links, err := client.GetLineItemActivationLinks(ctx, customer, order, lineItem)
+	links, err := client.GetLineItemActivationLinks(ctx, customer, order, lineItem, nil)
 	if err != nil {
 		return err
 	}
@@ -62,13 +62,13 @@ func run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		fmt.Fprintf(out, "line item %d: %s %s\n", l.LineItemNumber, l.Link.Method, l.Link.URI)
 	}
 
-	result, err := client.ActivateSubscription(ctx, customer, subscription)
+	result, err := client.ActivateSubscription(ctx, customer, subscription, nil)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "activated %s: %s\n", result.SubscriptionID, result.Status)
 
-	_, err = client.ActivateSubscription(ctx, customer, subscription)
+	_, err = client.ActivateSubscription(ctx, customer, subscription, nil)
 	var pcErr *partnercenter.Error
 	if !errors.As(err, &pcErr) || pcErr.Code != partnercenter.CodeAlreadyActivated {
 		return fmt.Errorf("a second activation should be refused as already activated, got %v", err)
