@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -61,15 +60,17 @@ func defaultValidator(strict bool) (*Validator, error) {
 }
 
 // judged reports whether an exchange is Partner Center API traffic, which the gate judges:
-// its path is under /v1/. A token request or anything else a shared transport carries is not.
+// the engine's ignored-traffic rule (ignoredBecause), so that a token request or a call to
+// another service passes through unjudged here as it is listed as ignored in a recording.
 func judged(u *url.URL) bool {
-	return u != nil && strings.HasPrefix(u.Path, "/v1/")
+	return u != nil && ignoredBecause(u) == ""
 }
 
 // NewCheckingTransport returns a RoundTripper that sends each request through next
 // (http.DefaultTransport when nil) and judges the exchange against openapi.yaml: each
 // violation fails t (t.Errorf, with the finding), each drift finding is logged (t.Logf).
-// Exchanges whose path is not under /v1/ (token requests) pass unjudged. Findings name the
+// Exchanges that are not Partner Center API calls (a token request, another host, a path
+// outside /v1/) pass unjudged, as the gate ignores them in recordings. Findings name the
 // exchange "live interaction N", N counting from 0 per transport, and never print a value.
 //
 // Plug it into the client with

@@ -9,15 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 )
 
 // HAR input: an HTTP Archive 1.2 file (http://www.softwareishard.com/blog/har-12-spec/), as
 // Chrome and Edge DevTools, Firefox, Fiddler and mitmproxy export it, is judged like a go-vcr
 // cassette: entry i is interaction i. The parser turns each entry into the cassette.Interaction
-// the gate already judges, so the validator, the secret scan and the ignored-traffic rule read
-// a HAR entry exactly as they read a recorded interaction.
+// the gate already judges (the HAR Format in har_format.go is its loader), so the validator,
+// the secret scan and the ignored-traffic rule read a HAR entry exactly as they read a
+// recorded interaction.
 //
 // How an entry is read (decisions the HAR spec leaves open):
 //   - Headers are request.headers and response.headers, in order, repeated names kept as
@@ -43,7 +42,7 @@ import (
 // the findings that say why (Interaction is then nil).
 type HAREntry struct {
 	Index       int
-	Interaction *cassette.Interaction
+	Interaction *Interaction
 	Problems    []Finding
 }
 
@@ -140,7 +139,7 @@ func parseHAR(data []byte) ([]HAREntry, error) {
 type harProblem struct{ pointer, reason string }
 
 // harInteraction converts one entry; problems name the entry's field that is wrong.
-func harInteraction(raw json.RawMessage) (*cassette.Interaction, []harProblem) {
+func harInteraction(raw json.RawMessage) (*Interaction, []harProblem) {
 	var e harEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, []harProblem{{"", "is not a HAR entry: " + jsonErrorReason(err)}}
@@ -183,39 +182,30 @@ func harInteraction(raw json.RawMessage) (*cassette.Interaction, []harProblem) {
 		return nil, problems
 	}
 
-	in := &cassette.Interaction{}
-	in.Request.Method = req.Method
-	in.Request.URL = req.URL
-	in.Request.Headers = harHeaders(req.Headers, req.Cookies, "Cookie")
-	if u, err := url.Parse(req.URL); err == nil {
-		in.Request.Host = u.Host
-	}
+	ex := Exchange{Method: req.Method, URL: req.URL, RequestHeader: harHeaders(req.Headers, req.Cookies, "Cookie")}
 	if pd := req.PostData; pd != nil {
-		in.Request.Body = pd.Text
-		if pd.Text == "" && len(pd.Params) > 0 {
+		body := pd.Text
+		if body == "" && len(pd.Params) > 0 {
 			form := url.Values{}
 			for _, p := range pd.Params {
 				form.Add(p.Name, p.Value)
 			}
-			in.Request.Body = form.Encode()
+			body = form.Encode()
 		}
-		if in.Request.Headers.Get("Content-Type") == "" && pd.MimeType != "" && in.Request.Body != "" {
-			in.Request.Headers.Set("Content-Type", pd.MimeType)
+		ex.RequestBody = []byte(body)
+		if ex.RequestHeader.Get("Content-Type") == "" && pd.MimeType != "" && body != "" {
+			ex.RequestHeader.Set("Content-Type", pd.MimeType)
 		}
 	}
-	in.Request.ContentLength = int64(len(in.Request.Body))
-
-	in.Response.Code = resp.Status
-	in.Response.Status = strings.TrimSpace(fmt.Sprintf("%d %s", resp.Status, resp.StatusText))
-	in.Response.Headers = harHeaders(resp.Headers, resp.Cookies, "Set-Cookie")
-	in.Response.Headers.Del("Content-Encoding")
-	in.Response.Headers.Del("Content-Length")
-	if in.Response.Headers.Get("Content-Type") == "" && resp.Content.MimeType != "" {
-		in.Response.Headers.Set("Content-Type", resp.Content.MimeType)
+	ex.Status = resp.Status
+	ex.ResponseHeader = harHeaders(resp.Headers, resp.Cookies, "Set-Cookie")
+	ex.ResponseHeader.Del("Content-Encoding")
+	ex.ResponseHeader.Del("Content-Length")
+	if ex.ResponseHeader.Get("Content-Type") == "" && resp.Content.MimeType != "" {
+		ex.ResponseHeader.Set("Content-Type", resp.Content.MimeType)
 	}
-	in.Response.Body = string(body)
-	in.Response.ContentLength = int64(len(body))
-	return in, nil
+	ex.ResponseBody = body
+	return &Interaction{Exchange: ex}, nil
 }
 
 // harHeaders turns a HAR header list into an http.Header (names canonicalized, as go-vcr

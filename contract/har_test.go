@@ -43,8 +43,8 @@ var defaultValidator = func() *contract.Validator {
 	return v
 }()
 
-// violationsOf judges every readable entry and returns the violations, malformed entries'
-// problems included.
+// violationsOf judges every readable entry as the engine does (ignored traffic, secret scan)
+// and returns the violations, malformed entries' problems included.
 func violationsOf(entries []contract.HAREntry, path string) []contract.Finding {
 	var out []contract.Finding
 	for _, e := range entries {
@@ -52,7 +52,7 @@ func violationsOf(entries []contract.HAREntry, path string) []contract.Finding {
 		if e.Interaction == nil {
 			continue
 		}
-		for _, f := range defaultValidator.Validate(contract.ExchangeOf(e.Interaction), path, e.Index) {
+		for _, f := range defaultValidator.JudgeInteraction(path, e.Index, *e.Interaction).Findings {
 			if f.Severity == contract.Violation {
 				out = append(out, f)
 			}
@@ -63,7 +63,7 @@ func violationsOf(entries []contract.HAREntry, path string) []contract.Finding {
 
 // The captures of each tool, as each writes HAR, conform.
 func TestHARFromEachToolConforms(t *testing.T) {
-	for name, wantEntries := range map[string]int{"chrome.har": 3, "firefox.har": 2} {
+	for name, wantEntries := range map[string]int{"chrome.har": 4, "firefox.har": 2} {
 		entries := parseHARFile(t, name)
 		if len(entries) != wantEntries {
 			t.Fatalf("%s: %d entries, want %d", name, len(entries), wantEntries)
@@ -75,27 +75,27 @@ func TestHARFromEachToolConforms(t *testing.T) {
 }
 
 func TestHARChromeEntriesAreReadLikeACassette(t *testing.T) {
-	entries := parseHARFile(t, "chrome.har")
+	entries := parseHARFile(t, "chrome.har")[1:] // entry 0 is the page's script
 	get := entries[0].Interaction
-	for name := range get.Request.Headers {
+	for name := range get.RequestHeader {
 		if strings.HasPrefix(name, ":") {
 			t.Errorf("HTTP/2 pseudo-header %q kept as a header", name)
 		}
 	}
-	if got := get.Request.Headers.Get("MS-RequestId"); got != "5f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d01" {
+	if got := get.RequestHeader.Get("MS-RequestId"); got != "5f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d01" {
 		t.Errorf("lower-case ms-requestid not read as MS-RequestId: %q", got)
 	}
-	if get.Response.Headers.Get("Content-Encoding") != "" {
+	if get.ResponseHeader.Get("Content-Encoding") != "" {
 		t.Error("Content-Encoding kept, though the HAR text is the decoded body")
 	}
 	// Entry 1's body is base64 in the file and JSON once read.
 	var body map[string]any
-	if err := json.Unmarshal([]byte(entries[1].Interaction.Response.Body), &body); err != nil || body["totalCount"] != float64(1) {
+	if err := json.Unmarshal(entries[1].Interaction.ResponseBody, &body); err != nil || body["totalCount"] != float64(1) {
 		t.Errorf("base64 body not decoded: %v %v", err, body)
 	}
 	post := entries[2].Interaction
-	if post.Request.Method != "POST" || post.Request.Body != "null" || post.Request.Headers.Get("Content-Type") != "application/json" {
-		t.Errorf("postData not read: %+v", post.Request)
+	if post.Method != "POST" || string(post.RequestBody) != "null" || post.RequestHeader.Get("Content-Type") != "application/json" {
+		t.Errorf("postData not read: %+v", post.Exchange)
 	}
 }
 
@@ -110,7 +110,7 @@ func TestHARMimeTypeStandsInForContentType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := entries[1].Interaction.Response.Headers.Get("Content-Type"); got != "application/json; charset=utf-8" {
+	if got := entries[1].Interaction.ResponseHeader.Get("Content-Type"); got != "application/json; charset=utf-8" {
 		t.Fatalf("Content-Type from content.mimeType: %q", got)
 	}
 	if v := violationsOf(entries, "firefox.har"); len(v) > 0 {
@@ -127,7 +127,7 @@ func TestHARMimeTypeStandsInForContentType(t *testing.T) {
 // The service's byte-order mark survives the HAR's JSON escaping as the three bytes EF BB BF.
 func TestHARBOMBody(t *testing.T) {
 	entries := parseHARFile(t, "mitmproxy-bom.har")
-	body := entries[0].Interaction.Response.Body
+	body := string(entries[0].Interaction.ResponseBody)
 	if !strings.HasPrefix(body, "\xef\xbb\xbf{") {
 		t.Fatalf("BOM not kept as bytes: %q", body[:min(8, len(body))])
 	}
@@ -249,7 +249,7 @@ func FuzzParseHAR(f *testing.F) {
 				t.Fatalf("entry %d: index %d, interaction %v, problems %v", i, e.Index, e.Interaction != nil, e.Problems)
 			}
 			if e.Interaction != nil {
-				defaultValidator.Validate(contract.ExchangeOf(e.Interaction), "fuzz.har", i)
+				defaultValidator.Validate(e.Interaction.Exchange, "fuzz.har", i)
 			}
 		}
 	})
@@ -260,7 +260,7 @@ func FuzzParseHAR(f *testing.F) {
 // the wrong shape is still a violation.
 func TestHARBOMBodyVerdict(t *testing.T) {
 	entries := parseHARFile(t, "mitmproxy-bom.har")
-	findings := defaultValidator.Validate(contract.ExchangeOf(entries[0].Interaction), "mitmproxy-bom.har", 0)
+	findings := defaultValidator.Validate(entries[0].Interaction.Exchange, "mitmproxy-bom.har", 0)
 	var drift []string
 	for _, f := range findings {
 		if f.Severity == contract.Violation {
@@ -273,8 +273,72 @@ func TestHARBOMBodyVerdict(t *testing.T) {
 		t.Errorf("the BOM is not reported as drift: %q", drift)
 	}
 	bad := *entries[0].Interaction
-	bad.Response.Body = strings.Replace(bad.Response.Body, `"totalCount":1`, `"totalCount":"one"`, 1)
+	bad.ResponseBody = []byte(strings.Replace(string(bad.ResponseBody), `"totalCount":1`, `"totalCount":"one"`, 1))
 	if v := violationsOf([]contract.HAREntry{{Interaction: &bad}}, "x.har"); len(v) == 0 {
 		t.Error("a BOM in front of a wrong body passed")
+	}
+}
+
+// Through the engine, as `contract validate` and `make contract CASSETTES=` read them: the
+// captures conform (the page's script listed as ignored), the violating entry is named by
+// file and entry index, a malformed entry is a finding naming its field, and the secrets of
+// a browser capture are found, named by entry and field, never printed, with the advice on
+// how to strip them from a HAR file.
+func TestHARThroughTheEngine(t *testing.T) {
+	report, err := defaultValidator.Check(harDir)
+	if err != nil {
+		t.Fatalf("the captures: %v\n%v", err, report.Findings)
+	}
+	if report.Files != 3 || report.Judged != 6 || report.Ignored != 1 || report.IgnoredInteractions[0].File != filepath.Join(harDir, "chrome.har") {
+		t.Errorf("want 3 files, 6 judged and chrome.har's script ignored: %+v", report.Summary)
+	}
+
+	path := filepath.Join(harNegativeDir, "violating.har")
+	report, err = defaultValidator.Check(path)
+	if !errors.Is(err, contract.ErrViolations) || len(report.Violations()) != 1 || !strings.HasPrefix(report.Violations()[0].String(), "violation: "+path+" interaction 1: ActivateSubscription 200: /response/body/status") {
+		t.Errorf("violating.har: %v %v", err, report.Violations())
+	}
+
+	path = filepath.Join(harNegativeDir, "secrets.har")
+	report, _ = defaultValidator.Check(path)
+	var secrets []string
+	for _, f := range report.Violations() {
+		s := f.String()
+		if strings.Contains(s, "eyJ") || strings.Contains(s, "fake-session-cookie-value") || strings.Contains(s, "fake-refresh-token") {
+			t.Errorf("a finding prints the secret: %s", s)
+		}
+		if strings.Contains(s, "holds a") {
+			if !strings.Contains(s, "Export HAR (sanitized)") {
+				t.Errorf("a HAR secret finding without the HAR advice: %s", s)
+			}
+			secrets = append(secrets, s)
+		}
+	}
+	for _, want := range []string{
+		path + " interaction 0: ", "/response/body/access_token", "/response/body/refresh_token",
+		path + " interaction 1: ", "/request/header/Authorization", "/request/header/Cookie",
+	} {
+		if !strings.Contains(strings.Join(secrets, "\n"), want) {
+			t.Errorf("secret findings lack %q:\n%s", want, strings.Join(secrets, "\n"))
+		}
+	}
+
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "failed.har"), []byte(`{"log": {"entries": [{"request": {"method": "GET", "url": "https://api.partnercenter.microsoft.com/v1/customers/x/orders/y/activationlinks"}, "response": {"status": 0, "content": {}}}]}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "empty.har"), []byte(`{"log": {"version": "1.2", "entries": []}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "broken.HAR"), []byte(`{"log": `), 0o644)
+	report, _ = defaultValidator.Check(dir)
+	got := make([]string, 0, len(report.Findings))
+	for _, f := range report.Findings {
+		got = append(got, f.String())
+	}
+	for _, want := range []string{
+		"broken.HAR: is not a HAR 1.2 document: invalid JSON at byte 8",
+		"empty.har: has no entries",
+		"failed.har interaction 0: (no operation) 0: /: log/entries/0/response/status is 0",
+	} {
+		if !strings.Contains(strings.Join(got, "\n"), want) {
+			t.Errorf("findings lack %q:\n%s", want, strings.Join(got, "\n"))
+		}
 	}
 }

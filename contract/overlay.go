@@ -1,10 +1,9 @@
 package contract
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"mime"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,14 +164,17 @@ func mediaTypeFor(content openapi3.Content, header string) (string, *openapi3.Me
 	return "", nil
 }
 
+// decodeBody decodes the response body by the gate's own rules (DecodeBody: gzip, BOM, JSON
+// or XML), so that the overlay describes exactly what the validator judged.
 func decodeBody(ex Exchange, schema *openapi3.SchemaRef) (any, bool) {
-	body := bytes.TrimPrefix(ex.ResponseBody, []byte("\xef\xbb\xbf"))
-	var v any
-	if strings.Contains(strings.ToLower(ex.ResponseHeader.Get("Content-Type")), "xml") {
-		x, err := decodeXML(bytes.NewReader(body), schema)
-		return x, err == nil
+	h := http.Header{}
+	for k, vs := range ex.ResponseHeader {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
 	}
-	return v, json.Unmarshal(body, &v) == nil
+	b, _ := DecodeBody(h, ex.ResponseBody, schema)
+	return b.Value, b.Decoded
 }
 
 // walkToParent follows tokens (all but the last) through the body and the schema together,

@@ -145,15 +145,6 @@ func scalar(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // WriteOverlay writes the collected fields as an OpenAPI Overlay 1.0 document, one action per
 // schema, in a stable order.
 func (s *OverlaySuggester) WriteOverlay(w io.Writer) error {

@@ -17,8 +17,9 @@ import (
 //
 // Requests are forwarded to Target with their path and query, their headers (the bearer
 // token included: it is forwarded, never stored) and their body; answers come back unchanged.
-// Exchanges under /v1/ are judged; everything else (a token request sent through the proxy)
-// is forwarded unjudged, and dropped from the recording when it carries credentials.
+// Partner Center API calls are judged; everything else (a token request sent through the
+// proxy, a target that is not a Partner Center host) is forwarded unjudged, by the gate's
+// ignored-traffic rule, and dropped from the recording when it carries credentials.
 type Proxy struct {
 	opts    ProxyOptions
 	reverse *httputil.ReverseProxy
@@ -58,9 +59,10 @@ type ProxyVerdict struct {
 	OperationID string // "" when the request routes to no operation
 	Status      int
 	Findings    []Finding
-	// Ignored: not Partner Center API traffic (not under /v1/), forwarded and not judged.
-	// Host is set for these only: their path may hold anything.
-	Ignored bool
+	// Ignored says why the exchange was forwarded and not judged: it is not a Partner Center
+	// API call (the gate's ignored-traffic rule). Host is set for these only: their path may
+	// hold anything.
+	Ignored string
 	Host    string
 }
 
@@ -124,7 +126,7 @@ func (p *Proxy) Violations() int {
 func (p *Proxy) Summary() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not under /v1/)", p.judged, p.violations, p.findings, p.ignored)
+	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not Partner Center API calls)", p.judged, p.violations, p.findings, p.ignored)
 	if p.rec != nil {
 		s += "; recorded under " + p.rec.dir
 	}
@@ -196,9 +198,9 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 			p.opts.OnError(err)
 		}
 	}
-	if !judged(req.URL) {
+	if why := ignoredBecause(req.URL); why != "" {
 		p.ignored++
-		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: true, Host: req.URL.Host})
+		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: why, Host: req.URL.Host})
 		return
 	}
 	findings := p.opts.Validator.Validate(ex, label, index)

@@ -88,8 +88,8 @@ func checkProxyFlags(target, listen string) (*url.URL, error) {
 // printExchange prints an exchange's findings, or one "ok" line naming where it was recorded
 // (the same words a finding uses), so that the operator sees every exchange pass.
 func printExchange(a *app, v contract.ProxyVerdict) {
-	if v.Ignored {
-		fmt.Fprintf(a.stdout, "ignored: a request to %s outside /v1/ (%d), forwarded, not judged\n", v.Host, v.Status)
+	if v.Ignored != "" {
+		fmt.Fprintf(a.stdout, "ignored: a request to %s (%d): %s; forwarded, not judged\n", v.Host, v.Status, v.Ignored)
 		return
 	}
 	if len(v.Findings) == 0 {
