@@ -60,19 +60,19 @@ func TestCheckingTransportWithTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := client.GetOrderActivationLinks(ctx, sbCustomer, sbOrder); err != nil {
+	if _, err := client.GetOrderActivationLinks(ctx, sbCustomer, sbOrder, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.GetLineItemActivationLinks(ctx, sbCustomer, sbOrder, 0); err != nil {
+	if _, err := client.GetLineItemActivationLinks(ctx, sbCustomer, sbOrder, 0, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.GetSubscriptionActivationLinks(ctx, sbCustomer, sbSubB); err != nil {
+	if _, err := client.GetSubscriptionActivationLinks(ctx, sbCustomer, sbSubB, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.ActivateSubscription(ctx, sbCustomer, sbSubA); err != nil {
+	if _, err := client.ActivateSubscription(ctx, sbCustomer, sbSubA, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.ActivateSubscription(ctx, sbCustomer, sbSubA); err == nil {
+	if _, err := client.ActivateSubscription(ctx, sbCustomer, sbSubA, nil); err == nil {
 		t.Fatal("a second activation should answer 400 800041")
 	}
 	if len(rec.errors) > 0 {

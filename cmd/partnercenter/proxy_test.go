@@ -136,10 +136,10 @@ func TestProxyEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	calls := []func() error{
-		func() error { _, err := client.GetOrderActivationLinks(ctx, customer, order); return err },
-		func() error { _, err := client.GetLineItemActivationLinks(ctx, customer, order, 1); return err },
-		func() error { _, err := client.GetSubscriptionActivationLinks(ctx, customer, subB); return err },
-		func() error { _, err := client.ActivateSubscription(ctx, customer, subA); return err },
+		func() error { _, err := client.GetOrderActivationLinks(ctx, customer, order, nil); return err },
+		func() error { _, err := client.GetLineItemActivationLinks(ctx, customer, order, 1, nil); return err },
+		func() error { _, err := client.GetSubscriptionActivationLinks(ctx, customer, subB, nil); return err },
+		func() error { _, err := client.ActivateSubscription(ctx, customer, subA, nil); return err },
 	}
 	for i, call := range calls {
 		if err := call(); err != nil {
@@ -148,7 +148,7 @@ func TestProxyEndToEnd(t *testing.T) {
 	}
 	// Documented errors: already activated (400), no such line item (400).
 	var pcErr *partnercenter.Error
-	if _, err := client.ActivateSubscription(ctx, customer, subA); !errors.As(err, &pcErr) || pcErr.StatusCode != 400 {
+	if _, err := client.ActivateSubscription(ctx, customer, subA, nil); !errors.As(err, &pcErr) || pcErr.StatusCode != 400 {
 		t.Fatalf("second activation: %v", err)
 	}
 	if sb.State.Activations(subA) != 1 {
@@ -160,7 +160,7 @@ func TestProxyEndToEnd(t *testing.T) {
 		if st := sb.Stats(); st.Throttled > 0 && st.Errors500 > 0 && st.Errors503 > 0 {
 			break
 		}
-		if _, err := client.GetSubscriptionActivationLinks(ctx, customer, subB); err != nil {
+		if _, err := client.GetSubscriptionActivationLinks(ctx, customer, subB, nil); err != nil {
 			t.Fatalf("through the proxy: %v", err)
 		}
 	}
