@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -218,8 +219,9 @@ func TestHARBadEntryKeepsIndices(t *testing.T) {
 	}
 }
 
-// FuzzParseHAR: no input makes the parser or the judging of what it returns panic, and every
-// entry is either an interaction or a finding with the entry's index. The seeds (the captures
+// FuzzParseHAR: no input makes the parser, the engine's HAR loader, or the judging and secret
+// scan of what they return panic, and every entry is either an interaction or a finding with
+// the entry's index. The seeds (the captures
 // above and the malformed documents) run with every `go test`.
 func FuzzParseHAR(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(harDir, "*.har"))
@@ -249,8 +251,12 @@ func FuzzParseHAR(f *testing.F) {
 				t.Fatalf("entry %d: index %d, interaction %v, problems %v", i, e.Index, e.Interaction != nil, e.Problems)
 			}
 			if e.Interaction != nil {
-				defaultValidator.Validate(e.Interaction.Exchange, "fuzz.har", i)
+				defaultValidator.JudgeInteraction("fuzz.har", i, *e.Interaction) // judged and secret-scanned
 			}
+		}
+		// The engine's loader over the same bytes: as many interactions as entries.
+		if loaded, err := contract.HAR.Load(bytes.NewReader(data)); err == nil && len(loaded) != len(entries) {
+			t.Fatalf("the HAR format loaded %d interactions of %d entries", len(loaded), len(entries))
 		}
 	})
 }
