@@ -68,6 +68,15 @@ contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<d
 	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
 	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract
 
+# Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)
+# to openapi.yaml in place; then review the diff and run `make generate`.
+OVERLAY ?=
+
+.PHONY: apply-overlay
+apply-overlay: ## Apply OVERLAY=<file> (an OpenAPI Overlay 1.0 document) to openapi.yaml.
+	@test -n "$(OVERLAY)" || { echo "apply-overlay: give OVERLAY=<file>"; exit 2; }
+	$(GO) run ./contract/cmd/apply-overlay "$(OVERLAY)" $(SPEC)
+
 SANDBOX_FLAGS ?=
 
 .PHONY: sandbox

@@ -20,6 +20,9 @@ type Interaction struct {
 	Form url.Values
 	// Problem says why the interaction cannot be judged at all (a null entry); "" when it can.
 	Problem string
+	// SecretAdvice is added to the fix of each secret finding: how the tool that wrote this
+	// format leaves credentials out ("" for none).
+	SecretAdvice string
 }
 
 // A Format reads one kind of recording file. The engine asks each format in turn whether it
@@ -34,7 +37,7 @@ type Format interface {
 }
 
 // Formats are the recording formats the gate reads when Options.Formats is empty.
-func Formats() []Format { return []Format{Cassettes} }
+func Formats() []Format { return []Format{Cassettes, HAR} }
 
 // Cassettes is the go-vcr v4 cassette format (*.yaml and *.yml, in any case).
 var Cassettes Format = cassetteFormat{}

@@ -28,6 +28,14 @@ const (
 // parsed once by the caller (nil when it does not parse), response its response body as the
 // validator decoded it (nil when it did not).
 func scanSecrets(r *reporter, in Interaction, u *url.URL, response *Body) {
+	if in.SecretAdvice != "" {
+		start := len(r.findings)
+		defer func() {
+			for i := start; i < len(r.findings); i++ {
+				r.findings[i].Reason += in.SecretAdvice
+			}
+		}()
+	}
 	token := redact.TokenEndpoint(in.URL)
 	scanURL(r, in.URL, u, token)
 	scanHeaders(r, "/request/header/", in.RequestHeader)

@@ -27,7 +27,7 @@ func walk(root string, formats []Format) (items []fileItem, skipped int, err err
 	if !info.IsDir() {
 		f := claim(formats, filepath.Base(root))
 		if f == nil {
-			return nil, 0, fmt.Errorf("contract: %s: not a recording this gate reads (*.yaml, *.yml)", root)
+			return nil, 0, fmt.Errorf("contract: %s: not a recording this gate reads (*.yaml, *.yml, *.har)", root)
 		}
 		return []fileItem{{path: root, rel: filepath.Base(root), format: f}}, 0, nil
 	}

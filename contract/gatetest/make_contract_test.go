@@ -178,6 +178,17 @@ func TestMakeContractCassettes(t *testing.T) {
 			t.Fatalf("STRICT=1 must fail on an undeclared field, FORMAT=github annotate it (err %v):\n%s", err, out)
 		}
 	})
+	t.Run("HAR captures", func(t *testing.T) {
+		out, err := makeContract(t, "CASSETTES=contract/testdata/har")
+		if err != nil || !strings.Contains(out, "PASS: 3 files, 7 interactions: 6 judged, 1 ignored") {
+			t.Fatalf("the HAR captures must pass (err %v):\n%s", err, out)
+		}
+		out, err = makeContract(t, "CASSETTES=contract/testdata/har-negative")
+		if err == nil || !strings.Contains(out, "violating.har interaction 1: ActivateSubscription 200: /response/body/status") ||
+			!strings.Contains(out, "secrets.har interaction 1: GetSubscriptionActivationLinks 200: /request/header/Authorization: holds a bearer token") {
+			t.Fatalf("the negative HAR captures must fail, naming file, entry and field (err %v):\n%s", err, out)
+		}
+	})
 	t.Run("nothing judged", func(t *testing.T) {
 		out, err := makeContract(t, "CASSETTES="+writeProbe(t, "only traffic that is not Partner Center's"))
 		if err == nil || !strings.Contains(out, "no interaction was judged") {

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+)
+
+const defaultProxyListen = "127.0.0.1:8480"
+
+func newContractProxyCommand(a *app) *cobra.Command {
+	var target, listen, record string
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "proxy --target URL [--listen ADDR] [--record DIR] [--strict]",
+		Short: "Forward to Partner Center or a sandbox, judging (and recording) every exchange",
+		Long: `Serve a recording, validating proxy on a loopback address. Point any client's base
+URL at it (the .NET SDK's PartnerService.Instance.ApiRootUrl, a PowerShell or Java
+client's endpoint, this command's --endpoint): each request is forwarded to --target,
+each exchange under /v1/ is judged against openapi.yaml as it passes and its findings
+are printed at once. With --record, the exchanges are written under DIR as go-vcr v4
+cassettes, redacted: the bearer token is forwarded, never stored, and token exchanges
+are not recorded. Ctrl-C prints the coverage table; the exit status is 1 when any
+violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
+sandbox's certificate).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			targetURL, err := checkProxyFlags(target, listen)
+			if err != nil {
+				return err
+			}
+			hc, err := a.httpClient()
+			if err != nil {
+				return err
+			}
+			v, err := contract.NewDefault(contract.Options{Strict: strict})
+			if err != nil {
+				return err
+			}
+			p, err := contract.NewProxy(contract.ProxyOptions{
+				Target: targetURL, Transport: hc.Transport, Validator: v, RecordDir: record,
+				OnExchange: func(v contract.ProxyVerdict) { printExchange(a, v) },
+				OnError:    func(err error) { fmt.Fprintln(a.stderr, "contract proxy:", err) },
+			})
+			if err != nil {
+				return err
+			}
+			return a.serveProxy(cmd.Context(), p, listen, targetURL)
+		},
+	}
+	cmd.Flags().StringVar(&target, "target", "", "base URL to forward to: the service (https://api.partnercenter.microsoft.com) or a sandbox")
+	cmd.Flags().StringVar(&listen, "listen", defaultProxyListen, "loopback address to listen on (port 0: any free port)")
+	cmd.Flags().StringVar(&record, "record", "", "write the exchanges, redacted, as go-vcr v4 cassettes under this directory")
+	cmd.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
+	return cmd
+}
+
+// checkProxyFlags refuses a target that is not an absolute http(s) URL and a listen address
+// that is not loopback: the proxy forwards whatever it is sent with the caller's token, so
+// it must not be reachable from another machine.
+func checkProxyFlags(target, listen string) (*url.URL, error) {
+	if target == "" {
+		return nil, usagef("--target is required: the base URL to forward to")
+	}
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("--target %q: want an http:// or https:// URL", target)
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return nil, usagef("--listen %q: want HOST:PORT", listen)
+	}
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return nil, usagef("--listen %q: the proxy listens on a loopback address only (127.0.0.1, ::1 or localhost)", listen)
+	}
+	return u, nil
+}
+
+// printExchange prints an exchange's findings, or one "ok" line naming where it was recorded
+// (the same words a finding uses), so that the operator sees every exchange pass.
+func printExchange(a *app, v contract.ProxyVerdict) {
+	if v.Ignored != "" {
+		fmt.Fprintf(a.stdout, "ignored: a request to %s (%d): %s; forwarded, not judged\n", v.Host, v.Status, v.Ignored)
+		return
+	}
+	if len(v.Findings) == 0 {
+		op := v.OperationID
+		if op == "" {
+			op = "(no operation)"
+		}
+		fmt.Fprintf(a.stdout, "ok: %s interaction %d: %s %d\n", v.Cassette, v.Interaction, op, v.Status)
+		return
+	}
+	for _, f := range v.Findings {
+		fmt.Fprintln(a.stdout, f)
+	}
+}
+
+// serveProxy serves p until ctx ends (Ctrl-C), then prints the coverage table and the
+// summary, and fails when any violation was seen.
+func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, target *url.URL) error {
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fmt.Errorf("contract proxy: listen on %s: %w", listen, err)
+	}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	fmt.Fprintf(a.stdout, "contract proxy: listening on http://%s, forwarding to %s (Ctrl-C prints the coverage and stops)\n", ln.Addr(), target.Redacted())
+	select {
+	case <-ctx.Done():
+	case err := <-done:
+		return fmt.Errorf("contract proxy: %w", err)
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(a.stderr, "contract proxy:", err)
+	}
+	saveErr := p.Close()
+	fmt.Fprintln(a.stdout)
+	p.Coverage().Write(a.stdout)
+	fmt.Fprintln(a.stdout, p.Summary())
+	if saveErr != nil {
+		return &exitError{code: exitFailed, err: saveErr}
+	}
+	if n := p.Violations(); n > 0 {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%w: %d violations seen by the proxy", contract.ErrViolations, n)}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package contract_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+)
+
+// The proxy's recording: a new cassette every 200 exchanges, each a loadable go-vcr v4
+// cassette, and no credential in any of them, whether in a header the client sent or in a body
+// the target echoed (the negative case: the target echoes the bearer token).
+func TestProxyRecording(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", token="`+jwt+`"`)
+		io.WriteString(w, `{"subscriptionId":"`+sbSubA+`","status":"Success","echo":"`+r.Header.Get("Authorization")+`"}`)
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	dir := t.TempDir()
+	var verdicts []contract.ProxyVerdict
+	p, err := contract.NewProxy(contract.ProxyOptions{Target: u, RecordDir: dir, OnExchange: func(v contract.ProxyVerdict) { verdicts = append(verdicts, v) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	for i := 0; i < 201; i++ {
+		req, _ := http.NewRequest("POST", front.URL+"/v1/customers/"+sbCustomer+"/subscriptions/"+sbSubA+"/activate", nil)
+		req.Header.Set("Authorization", "Bearer "+jwt)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if i == 0 && !strings.Contains(string(body), jwt) {
+			t.Fatalf("the answer was changed on its way to the client: %s", body)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) != 2 {
+		t.Fatalf("want two cassettes (200 + 1), got %v", files)
+	}
+	// The recording as the gate reads it: two files, 201 interactions, no secret (the engine's
+	// secret scan), the drift only.
+	v, err := contract.NewDefault(contract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := v.Check(dir)
+	if err != nil || report.Files != 2 || report.Interactions != 201 {
+		t.Fatalf("the recording: %v, %+v", err, report)
+	}
+	if v := verdicts[200]; v.Cassette != files[1] || v.Interaction != 0 {
+		t.Errorf("exchange 200 is labelled %s %d, want %s 0", v.Cassette, v.Interaction, files[1])
+	}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if strings.Contains(string(data), "eyJ") {
+			t.Fatalf("%s holds the token", f)
+		}
+	}
+	if p.Violations() != 0 {
+		t.Errorf("drift only, yet %d violations", p.Violations())
+	}
+}
+
+func TestNewProxyRefusesABadTarget(t *testing.T) {
+	for _, raw := range []string{"", "ftp://h", "/relative", "https://"} {
+		u, _ := url.Parse(raw)
+		if _, err := contract.NewProxy(contract.ProxyOptions{Target: u}); err == nil {
+			t.Errorf("%q accepted", raw)
+		}
+	}
+}
+
+// A target that answers more than the proxy holds gets a 502, not an unbounded buffer.
+func TestProxyRefusesAnOversizedAnswer(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := strings.Repeat(" ", 1<<20)
+		for i := 0; i < 40; i++ {
+			io.WriteString(w, chunk)
+		}
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	var errs []error
+	p, err := contract.NewProxy(contract.ProxyOptions{Target: u, OnError: func(err error) { errs = append(errs, err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	resp, err := http.Get(front.URL + "/v1/customers/" + sbCustomer + "/orders/" + sbOrder + "/activationlinks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || len(errs) != 1 || !strings.Contains(errs[0].Error(), "larger than 32 MiB") {
+		t.Fatalf("status %d, errors %v", resp.StatusCode, errs)
+	}
+}
