@@ -60,7 +60,7 @@ sandbox's certificate).`,
 	cmd.Flags().StringVar(&target, "target", "", "base URL to forward to: the service (https://api.partnercenter.microsoft.com) or a sandbox")
 	cmd.Flags().StringVar(&listen, "listen", defaultProxyListen, "loopback address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&record, "record", "", "write the exchanges, redacted, as go-vcr v4 cassettes under this directory")
-	cmd.Flags().BoolVar(&strict, "strict", false, "undeclared fields are violations, not drift")
+	cmd.Flags().BoolVar(&strict, "strict", false, "undeclared fields, undocumented +json types and empty error bodies are violations, not drift")
 	return cmd
 }
 
