@@ -74,25 +74,10 @@ func findingLines(out string) []string {
 	return lines
 }
 
-func writeProbe(t *testing.T, name string) string {
-	t.Helper()
-	for _, p := range probes.All() {
-		if p.Name == name {
-			dir := t.TempDir()
-			if err := p.Write(dir); err != nil {
-				t.Fatal(err)
-			}
-			return dir
-		}
-	}
-	t.Fatalf("no probe %q", name)
-	return ""
-}
-
 func TestContractValidateOutputs(t *testing.T) {
 	env := []string{"PATH=" + os.Getenv("PATH")}
-	bad := writeProbe(t, "a schema violation")
-	good := writeProbe(t, "a recorded token exchange, redacted")
+	bad := probes.TempDir(t, "a schema violation")
+	good := probes.TempDir(t, "a recorded token exchange, redacted")
 
 	t.Run("json lines", func(t *testing.T) {
 		r := runCLI(t, env, "contract", "validate", "--format", "json", bad)

@@ -118,28 +118,13 @@ func folderOf(name string) string {
 	return strings.NewReplacer(" ", "-", `"`, "", "/", "_", "'", "", "*", "star", "<", "", ">", "", "[", "", "]", "").Replace(name)
 }
 
-func writeProbe(t *testing.T, name string) string {
-	t.Helper()
-	for _, p := range probes.All() {
-		if p.Name == name {
-			dir := t.TempDir()
-			if err := p.Write(dir); err != nil {
-				t.Fatal(err)
-			}
-			return dir
-		}
-	}
-	t.Fatalf("no probe %q", name)
-	return ""
-}
-
 // A placeholder-redacted recording with a token exchange passes, lists the exchange as
 // ignored and writes a JUnit report with nothing but its interactions; drift is reported and
 // fails only with STRICT=1; a folder with nothing to judge fails.
 func TestMakeContractCassettes(t *testing.T) {
 	t.Run("redacted recording, JUnit report", func(t *testing.T) {
 		report := filepath.Join(t.TempDir(), "junit.xml")
-		out, err := makeContract(t, "CASSETTES="+writeProbe(t, "a recorded token exchange, redacted"), "REPORT="+report)
+		out, err := makeContract(t, "CASSETTES="+probes.TempDir(t, "a recorded token exchange, redacted"), "REPORT="+report)
 		if err != nil || !strings.Contains(out, "ignored: ") || !strings.Contains(out, "PASS: 1 files, 2 interactions: 1 judged, 1 ignored") {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
@@ -164,7 +149,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		}
 	})
 	t.Run("drift, STRICT=1", func(t *testing.T) {
-		dir := writeProbe(t, "a refresh token in a JSON body")
+		dir := probes.TempDir(t, "a refresh token in a JSON body")
 		// Replace the refresh token by a harmless undeclared field.
 		path := filepath.Join(dir, "rec.yaml")
 		data, _ := os.ReadFile(path)
@@ -190,7 +175,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		}
 	})
 	t.Run("nothing judged", func(t *testing.T) {
-		out, err := makeContract(t, "CASSETTES="+writeProbe(t, "only traffic that is not Partner Center's"))
+		out, err := makeContract(t, "CASSETTES="+probes.TempDir(t, "only traffic that is not Partner Center's"))
 		if err == nil || !strings.Contains(out, "no interaction was judged") {
 			t.Fatalf("err %v:\n%s", err, out)
 		}

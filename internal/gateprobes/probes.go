@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 )
 
 // JWT is a well-formed JSON Web Token (header {"alg":"RS256","typ":"JWT"}): a secret no
@@ -134,6 +135,23 @@ func (p Probe) Write(dir string) error {
 		}
 	}
 	return nil
+}
+
+// TempDir writes the probe called name into a new temporary folder of t and returns it; an
+// unknown name fails t. (Only tests import this package, so it may take a testing.TB.)
+func TempDir(t testing.TB, name string) string {
+	t.Helper()
+	for _, p := range All() {
+		if p.Name == name {
+			dir := t.TempDir()
+			if err := p.Write(dir); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}
+	}
+	t.Fatalf("no probe %q", name)
+	return ""
 }
 
 // All lists the probes. The 17 MB body is over the 16 MiB line where the old line scanner
