@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"reflect"
 	"strings"
+
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 )
 
 // The client reads answers by the contract gate's rules (contract/media.go, contract/body.go):
@@ -19,18 +20,9 @@ import (
 // error body ({"code":800041,...}) is therefore an *Error, never a success that a batch would
 // record as "activated".
 
-// isJSONMediaType reports whether a Content-Type value names a JSON media type.
-func isJSONMediaType(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
-		return false
-	}
-	return mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json")
-}
-
 // decodeSuccess decodes the body of a 2xx answer into v, a pointer to one of the models.
 func decodeSuccess(resp *http.Response, body []byte, v any) error {
-	if ct := resp.Header.Get("Content-Type"); !isJSONMediaType(ct) {
+	if ct := resp.Header.Get("Content-Type"); !mediatype.HoldsJSON(ct) {
 		return fmt.Errorf("no JSON body to decode (Content-Type %q)", ct)
 	}
 	var raw json.RawMessage

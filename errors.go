@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
@@ -150,7 +151,7 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 	}
 	// A 2xx that did not decode may still carry an error body (a 200 with
 	// {"code":800041,...}): its code and description are kept too.
-	if !isJSONMediaType(resp.Header.Get("Content-Type")) {
+	if !mediatype.HoldsJSON(resp.Header.Get("Content-Type")) {
 		return e
 	}
 	var eb errorBody

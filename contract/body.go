@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 )
 
 // Body is a response body decoded once for judging.
@@ -46,7 +48,7 @@ func DecodeBody(header http.Header, raw []byte, schema *openapi3.SchemaRef) (Bod
 		findings = append(findings, Finding{Severity: s, Pointer: pointer, Reason: reason})
 	}
 	var b Body
-	mt, ok := parseMediaType(header.Get("Content-Type"))
+	mt, ok := mediatype.Parse(header.Get("Content-Type"))
 	if !ok {
 		add(Violation, "/response/header/Content-Type", "is missing or not a media type")
 		return b, findings
@@ -64,13 +66,13 @@ func DecodeBody(header http.Header, raw []byte, schema *openapi3.SchemaRef) (Bod
 	}
 	b.Bytes = data
 	switch {
-	case isJSONMediaType(mt):
+	case mediatype.IsJSON(mt):
 		b.Value, err = decodeJSON(data)
 		if err != nil {
 			add(Violation, "/response/body", "cannot be parsed: not valid JSON: "+err.Error())
 			return b, findings
 		}
-	case isXMLMediaType(mt):
+	case mediatype.IsXML(mt):
 		if len(bytes.TrimSpace(data)) == 0 {
 			add(Violation, "/response/body", "cannot be parsed: not valid XML: the body is empty")
 			return b, findings

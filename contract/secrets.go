@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
@@ -123,7 +124,7 @@ func scanField(r *reporter, pointer, name, v string, token bool) {
 // scanBody reads a JSON or form body member by member and any other body as text. Bodies
 // without a credential word are skipped before any parsing (redact's prefilter): most are.
 func scanBody(r *reporter, pointer string, body []byte, h http.Header, token bool, decoded *Body) {
-	if decoded != nil && decoded.Decoded && isJSONMediaType(decoded.MediaType) {
+	if decoded != nil && decoded.Decoded && mediatype.IsJSON(decoded.MediaType) {
 		// Decoded once by the validator (gzip undone, BOM removed): read its members.
 		if token || redact.MayHoldCredential(string(decoded.Bytes)) {
 			scanJSON(r, pointer, "", decoded.Value, token)

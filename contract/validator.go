@@ -33,6 +33,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/partnercenter-go/partnercenter/generated/spec"
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 )
 
 // Exchange is one HTTP request and its response, as recorded.
@@ -199,7 +200,7 @@ func (v *Validator) checkResponseBody(r *reporter, resp *openapi3.Response, ex E
 		v.checkUntypedBody(r, ex)
 		return
 	}
-	mt, ok := parseMediaType(contentTypes[0])
+	mt, ok := mediatype.Parse(contentTypes[0])
 	if !ok {
 		r.add(Violation, "/response/header/Content-Type", "is not a media type")
 		return
@@ -288,7 +289,7 @@ func (v *Validator) checkRequest(r *reporter, ex Exchange, parsed *url.URL) (*op
 		return nil, nil
 	} else if len(cts) == 1 {
 		// kin-openapi looks the media type up as written; media types are case-insensitive.
-		if mt, ok := parseMediaType(cts[0]); ok {
+		if mt, ok := mediatype.Parse(cts[0]); ok {
 			header = header.Clone()
 			header.Set("Content-Type", mt)
 		}
