@@ -3,7 +3,6 @@ package contract
 import (
 	"fmt"
 	"io"
-	"mime"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 )
 
 // Coverage records which documented statuses and media types of each operation the judged
@@ -62,7 +63,7 @@ func (c *Coverage) record(operationID string, status int, contentType string) {
 	for _, oc := range c.ops {
 		if oc.id == operationID {
 			oc.seenStatus[strconv.Itoa(status)]++
-			if mt, _, _ := mime.ParseMediaType(contentType); mt != "" {
+			if mt, ok := mediatype.Parse(contentType); ok {
 				oc.seenMT[mt]++
 			}
 		}
@@ -133,6 +134,44 @@ func (c *Coverage) entries() []coverageJSON {
 			e.MediaTypes[m] = n
 		}
 		out = append(out, e)
+	}
+	return out
+}
+
+// OperationCoverage is one operation's coverage as a report draws it: each documented status
+// and media type, in order, with how many exchanges exercised it, then those exercised that
+// the operation does not document.
+type OperationCoverage struct {
+	OperationID, Method, Path string
+	Statuses, MediaTypes      []Exercised
+}
+
+// Exercised is one status or media type of an operation and how many exchanges exercised it.
+type Exercised struct {
+	Key        string // "200", "application/json"
+	Documented bool
+	Count      int
+}
+
+// Operations lists every operation's coverage, by operation id.
+func (c *Coverage) Operations() []OperationCoverage {
+	out := make([]OperationCoverage, 0, len(c.ops))
+	for _, oc := range c.ops {
+		out = append(out, OperationCoverage{OperationID: oc.id, Method: oc.method, Path: oc.path,
+			Statuses: exercised(oc.statuses, oc.seenStatus), MediaTypes: exercised(oc.mediaTypes, oc.seenMT)})
+	}
+	return out
+}
+
+func exercised(documented []string, seen map[string]int) []Exercised {
+	out := make([]Exercised, 0, len(documented))
+	for _, k := range documented {
+		out = append(out, Exercised{Key: k, Documented: true, Count: seen[k]})
+	}
+	for _, k := range sortedKeys(seen) {
+		if !slices.Contains(documented, k) {
+			out = append(out, Exercised{Key: k, Count: seen[k]})
+		}
 	}
 	return out
 }

@@ -42,8 +42,12 @@ type InteractionVerdict struct {
 	// Ignored says why the interaction was not judged against the spec ("" when it was): it is
 	// not a Partner Center API call (another host, or a path not under /v1/). Its secrets are
 	// scanned all the same.
-	Ignored   string
-	Findings  []Finding
+	Ignored  string
+	Findings []Finding
+	// Exchange is the interaction as the file holds it, NOT redacted: a report that shows it
+	// prints it through internal/redact (as contract/htmlreport does). It lives as long as the
+	// verdict, which the engine drops once the sink has returned.
+	Exchange  Exchange
 	mediaType string
 }
 
@@ -224,7 +228,7 @@ func (v *Validator) judgeFile(it fileItem) (fv *FileVerdict) {
 // is not a Partner Center API call, judged against the spec otherwise, and scanned for secrets
 // either way. path and i label the findings.
 func (v *Validator) JudgeInteraction(path string, i int, in Interaction) InteractionVerdict {
-	iv := InteractionVerdict{Index: i, Method: in.Method, Status: in.Status}
+	iv := InteractionVerdict{Index: i, Method: in.Method, Status: in.Status, Exchange: in.Exchange}
 	if in.Problem != "" {
 		// Judged, and failed: it is a verdict, not traffic to ignore.
 		iv.Findings = []Finding{{Severity: Violation, Cassette: path, Interaction: i, Pointer: "/", Reason: in.Problem}}

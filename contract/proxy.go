@@ -64,6 +64,9 @@ type ProxyVerdict struct {
 	// hold anything.
 	Ignored string
 	Host    string
+	// Exchange is the exchange as forwarded, NOT redacted: print it only through
+	// internal/redact (as contract/htmlreport does).
+	Exchange Exchange
 }
 
 // NewProxy returns a Proxy; serve it with an http.Server and call Close when done.
@@ -200,7 +203,7 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 	}
 	if why := ignoredBecause(req.URL); why != "" {
 		p.ignored++
-		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: why, Host: req.URL.Host})
+		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: why, Host: req.URL.Host, Exchange: ex})
 		return
 	}
 	findings := p.opts.Validator.Validate(ex, label, index)
@@ -213,7 +216,7 @@ func (p *Proxy) observe(ex Exchange, req *http.Request, resp *http.Response, too
 			p.violations++
 		}
 	}
-	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings})
+	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings, Exchange: ex})
 }
 
 // limitedBody reads at most one byte past proxyMaxBody, so that an oversized body is seen

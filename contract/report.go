@@ -130,6 +130,9 @@ func (v *Validator) Print(ctx context.Context, paths []string, reporter Reporter
 	return sum, sum.Err()
 }
 
+// Line is the summary as one line, as the text output ends: the verdict and the counts.
+func (s *Summary) Line() string { return summaryLine(s) }
+
 // summaryLine is the last line of the text output, and the JUnit suite's system-out head.
 func summaryLine(s *Summary) string {
 	verdict := "PASS"

@@ -3,11 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/htmlreport"
+	"github.com/partnercenter-go/partnercenter/contract/reportfile"
 )
 
 // newContractCommand is the command's front end over the contract gate's engine: it prints
@@ -41,35 +42,28 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 			if err != nil {
 				return usagef("--format: %v", err)
 			}
-			var junitFiles []*os.File
-			for _, r := range reports {
-				kind, file, ok := strings.Cut(r, "=")
-				if !ok || kind != "junit" || file == "" {
-					return usagef("--report %q: want junit=FILE", r)
-				}
-				f, err := os.Create(file)
-				if err != nil {
-					return fmt.Errorf("--report: %w", err)
-				}
-				defer f.Close()
-				junitFiles = append(junitFiles, f)
+			specs, err := reportfile.ParseAll(reports, "")
+			if err != nil {
+				return usagef("--report %v", err)
 			}
 			v, err := contract.NewDefault(contract.Options{Strict: strict})
 			if err != nil {
 				return err
 			}
+			files, err := reportfile.Open(specs, htmlreport.RunOf(v, "contract validate", os.Args))
+			if err != nil {
+				return fmt.Errorf("--report: %w", err)
+			}
+			defer files.Close()
 			reporters := []contract.Reporter{reporter}
 			if suggestOverlay != "" {
 				reporters = append(reporters, v.NewOverlayReporter(suggestOverlay, a.stdout))
 			}
-			for _, f := range junitFiles {
-				j, err := contract.NewJUnitReporter(f)
-				if err != nil {
-					return err
-				}
-				reporters = append(reporters, j)
-			}
+			reporters = append(reporters, files.Reporters()...)
 			sum, err := v.Print(cmd.Context(), args, contract.Reporters(reporters...))
+			if cerr := files.Close(); cerr != nil && (err == nil || sum != nil && sum.Err() != nil) {
+				return fmt.Errorf("--report: %w", cerr)
+			}
 			if err != nil && sum != nil && sum.Err() != nil {
 				return &exitError{code: exitFailed, err: err}
 			}
@@ -78,7 +72,7 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 	}
 	validate.Flags().BoolVar(&strict, "strict", false, "undeclared fields, undocumented +json types and empty error bodies are violations, not drift")
 	validate.Flags().StringVar(&format, "format", "text", "output: text, json (JSON lines) or github (workflow annotations)")
-	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE (repeatable)")
+	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE or html=FILE (repeatable; a bare FILE is junit)")
 	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
 	c.AddCommand(validate, newContractProxyCommand(a))
 	return c
