@@ -54,7 +54,8 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 
 # The contract gate. CASSETTES=<dir or file> judges other recordings (and nothing else runs);
 # STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
-# --format; REPORT=<file> writes a JUnit report (one testcase per interaction);
+# --format; REPORT=<file> writes a JUnit report (one testcase per interaction), REPORT=html=<file>
+# an HTML report (docs/html-report.md); several: REPORT="junit=gate.xml html=gate.html";
 # MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
 CASSETTES ?=
 STRICT    ?=
@@ -67,7 +68,7 @@ FORMAT    ?=
 # -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
-	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
+	  REPORT="$(REPORT)" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
 	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract \
 	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')
 

@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/reportfile"
 )
 
 // The gate is configured by the environment, as `make contract` sets it:
@@ -17,7 +19,8 @@ import (
 //	CASSETTES  a folder (or file) of go-vcr v4 cassettes to judge instead of the project's own
 //	STRICT=1   undeclared fields, undocumented +json types and empty error bodies are violations, not drift
 //	FORMAT     text (default), json or github: how the gate prints (as the command's --format)
-//	REPORT     a file to write the JUnit report to (as the command's --report junit=FILE)
+//	REPORT     reports to write, as the command's --report values: junit=FILE, html=FILE (several
+//	           separated by spaces; a bare FILE is junit), relative to GATE_ROOT
 //	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)
 //	MODE       replay (default), live or record (see live_test.go)
 type gateConfig struct {
@@ -43,6 +46,11 @@ func loadConfig() gateConfig {
 		c.mode = "replay"
 	}
 	c.options = contract.Options{Strict: c.strict}
+	if _, err := reportfile.ParseAll(strings.Fields(c.report), c.root); err != nil {
+		// A usage error, before anything runs or is written: make's exit status is 2.
+		fmt.Fprintf(os.Stderr, "REPORT=%s\n", err)
+		os.Exit(2)
+	}
 	return c
 }
 
