@@ -7,18 +7,22 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/htmlreport"
+	"github.com/partnercenter-go/partnercenter/contract/reportfile"
 )
 
 const defaultProxyListen = "127.0.0.1:8480"
 
 func newContractProxyCommand(a *app) *cobra.Command {
 	var target, listen, record string
+	var reports []string
 	var strict bool
 	cmd := &cobra.Command{
 		Use:   "proxy --target URL [--listen ADDR] [--record DIR] [--strict]",
@@ -29,12 +33,16 @@ client's endpoint, this command's --endpoint): each request is forwarded to --ta
 each exchange under /v1/ is judged against openapi.yaml as it passes and its findings
 are printed at once. With --record, the exchanges are written under DIR as go-vcr v4
 cassettes, redacted: the bearer token is forwarded, never stored, and token exchanges
-are not recorded. Ctrl-C prints the coverage table; the exit status is 1 when any
-violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
+are not recorded. Ctrl-C prints the coverage table (and writes --report html=FILE, the
+HTML report); the exit status is 1 when any violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
 sandbox's certificate).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			targetURL, err := checkProxyFlags(target, listen)
+			if err != nil {
+				return err
+			}
+			specs, err := proxyReports(reports)
 			if err != nil {
 				return err
 			}
@@ -46,20 +54,26 @@ sandbox's certificate).`,
 			if err != nil {
 				return err
 			}
+			files, err := reportfile.Open(specs, htmlreport.RunOf(v, "contract proxy", os.Args))
+			if err != nil {
+				return fmt.Errorf("--report: %w", err)
+			}
+			defer files.Close()
 			p, err := contract.NewProxy(contract.ProxyOptions{
 				Target: targetURL, Transport: hc.Transport, Validator: v, RecordDir: record,
-				OnExchange: func(v contract.ProxyVerdict) { printExchange(a, v) },
+				OnExchange: func(v contract.ProxyVerdict) { printExchange(a, v); files.Proxy(v) },
 				OnError:    func(err error) { fmt.Fprintln(a.stderr, "contract proxy:", err) },
 			})
 			if err != nil {
 				return err
 			}
-			return a.serveProxy(cmd.Context(), p, listen, targetURL)
+			return a.serveProxy(cmd.Context(), p, listen, targetURL, files)
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "base URL to forward to: the service (https://api.partnercenter.microsoft.com) or a sandbox")
 	cmd.Flags().StringVar(&listen, "listen", defaultProxyListen, "loopback address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&record, "record", "", "write the exchanges, redacted, as go-vcr v4 cassettes under this directory")
+	cmd.Flags().StringArrayVar(&reports, "report", nil, "at Ctrl-C, also write a report: html=FILE (repeatable)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "undeclared fields, undocumented +json types and empty error bodies are violations, not drift")
 	return cmd
 }
@@ -85,6 +99,21 @@ func checkProxyFlags(target, listen string) (*url.URL, error) {
 	return u, nil
 }
 
+// proxyReports reads --report: the proxy writes HTML reports (JUnit's one testcase per
+// interaction of a file does not fit a stream of exchanges).
+func proxyReports(values []string) ([]reportfile.Spec, error) {
+	specs, err := reportfile.ParseAll(values, "")
+	if err != nil {
+		return nil, usagef("--report %v", err)
+	}
+	for i, s := range specs {
+		if s.Kind != reportfile.HTML {
+			return nil, usagef("--report %q: contract proxy writes html=FILE reports only", values[i])
+		}
+	}
+	return specs, nil
+}
+
 // printExchange prints an exchange's findings, or one "ok" line naming where it was recorded
 // (the same words a finding uses), so that the operator sees every exchange pass.
 func printExchange(a *app, v contract.ProxyVerdict) {
@@ -107,7 +136,7 @@ func printExchange(a *app, v contract.ProxyVerdict) {
 
 // serveProxy serves p until ctx ends (Ctrl-C), then prints the coverage table and the
 // summary, and fails when any violation was seen.
-func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, target *url.URL) error {
+func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, target *url.URL, reports *reportfile.Set) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("contract proxy: listen on %s: %w", listen, err)
@@ -133,6 +162,16 @@ func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, 
 	fmt.Fprintln(a.stdout)
 	p.Coverage().Write(a.stdout)
 	fmt.Fprintln(a.stdout, p.Summary())
+	reportErr := reports.FinishProxy(p.Coverage())
+	if reportErr == nil {
+		reportErr = reports.Close()
+	}
+	if reportErr != nil {
+		fmt.Fprintln(a.stderr, "contract proxy: --report:", reportErr)
+		if saveErr == nil {
+			saveErr = reportErr
+		}
+	}
 	if saveErr != nil {
 		return &exitError{code: exitFailed, err: saveErr}
 	}
