@@ -1,6 +1,7 @@
 package htmlreport_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/htmlreport"
 	"github.com/partnercenter-go/partnercenter/internal/browsertest"
 )
 
@@ -133,4 +135,44 @@ func between(s, from, to string) string {
 	}
 	in, _, _ := strings.Cut(rest, to)
 	return in
+}
+
+// readmeScreenshot is the picture of a real report of the project's own cassettes that the
+// README and docs/html-report.md show. UPDATE_SCREENSHOT=1 redraws it (headless Chromium).
+const readmeScreenshot = "../../docs/img/report.png"
+
+func TestReadmeScreenshot(t *testing.T) {
+	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
+		browsertest.Chromium(t)
+		t.Chdir("../..") // the findings name the files as from the repository
+		v, err := contract.NewDefault(contract.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "report.html")
+		f, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The command line as a reader would type it from the repository.
+		run := htmlreport.RunOf(v, "contract validate", []string{"partnercenter", "contract", "validate", "contract/testdata/cassettes", "--report", "html=report.html"})
+		r := htmlreport.NewGateReporter(f, run)
+		if _, err := v.Print(context.Background(), []string{"contract/testdata/cassettes"}, r); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		browsertest.ScreenshotTo(t, file, "docs/img/report.png", 1280, 1500)
+		t.Chdir("contract/htmlreport")
+	}
+	png, err := os.ReadFile(readmeScreenshot)
+	if err != nil {
+		t.Fatalf("%v: run UPDATE_SCREENSHOT=1 go test -run TestReadmeScreenshot ./contract/htmlreport", err)
+	}
+	// PNG signature, then the IHDR chunk's width and height (big-endian).
+	if len(png) < 24 || string(png[1:4]) != "PNG" {
+		t.Fatalf("%s is not a PNG", readmeScreenshot)
+	}
+	if w := int(png[16])<<24 | int(png[17])<<16 | int(png[18])<<8 | int(png[19]); w != 1280 {
+		t.Errorf("%s is %d pixels wide, want 1280", readmeScreenshot, w)
+	}
 }
