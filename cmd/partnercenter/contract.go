@@ -29,6 +29,8 @@ links followed, hidden folders such as .git skipped). Interactions that are not 
 exchange, other hosts, paths outside /v1/) are listed as ignored, not judged; a run that
 judges no interaction fails. --suggest-overlay FILE also writes an OpenAPI Overlay 1.0
 document declaring every undeclared field seen (apply it with make apply-overlay).
+--report html=FILE also writes the run as one self-contained HTML page
+(docs/html-report.md), --report junit=FILE as JUnit XML.
 
 The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`,
 		Args: func(_ *cobra.Command, args []string) error {

@@ -33,8 +33,8 @@ client's endpoint, this command's --endpoint): each request is forwarded to --ta
 each exchange under /v1/ is judged against openapi.yaml as it passes and its findings
 are printed at once. With --record, the exchanges are written under DIR as go-vcr v4
 cassettes, redacted: the bearer token is forwarded, never stored, and token exchanges
-are not recorded. Ctrl-C prints the coverage table (and writes --report html=FILE, the
-HTML report); the exit status is 1 when any violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
+are not recorded. Ctrl-C prints the coverage table and writes --report html=FILE;
+the exit status is 1 when any violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
 sandbox's certificate).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
