@@ -159,7 +159,7 @@ func TestContractValidateOutputs(t *testing.T) {
 		for _, args := range [][]string{
 			{"contract", "validate"},
 			{"contract", "validate", "--format", "xml", good},
-			{"contract", "validate", "--report", "html=x", good},
+			{"contract", "validate", "--report", "pdf=x", good},
 		} {
 			if r := runCLI(t, env, args...); r.code != 2 {
 				t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
