@@ -67,19 +67,50 @@ func ParseAll(values []string, base string) ([]Spec, error) {
 type Set struct {
 	reporters []contract.Reporter
 	html      []htmlFile
-	files     []*pending
+	files     []*File
 }
 
 type htmlFile struct {
 	*htmlreport.GateReporter
-	p *pending
+	p *File
 }
 
-// pending is a report's temporary file, renamed to its name once the report is done.
-type pending struct {
+// File is a report being written: a temporary file beside its name, renamed to it by Close
+// once Done has been called, removed otherwise. A front end whose reports are not the
+// engine's reporters (the probe's) writes through Create and File.
+type File struct {
 	*os.File
-	name string
+	Spec
 	done bool
+}
+
+// Create creates the temporary file of spec, so that a folder that does not exist or cannot
+// be written fails now, before the run.
+func Create(spec Spec) (*File, error) {
+	f, err := os.CreateTemp(filepath.Dir(spec.File), "."+filepath.Base(spec.File)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("report %s=%s: %w", spec.Kind, spec.File, unwrapPath(err))
+	}
+	f.Chmod(0o644) // as os.Create leaves a file under the usual umask: CreateTemp makes it 0600
+	return &File{File: f, Spec: spec}, nil
+}
+
+// Done marks the report whole: Close renames it into place.
+func (p *File) Done() { p.done = true }
+
+// Close renames a report marked Done to its name, and removes one that is not.
+func (p *File) Close() error {
+	err := p.File.Close()
+	if err == nil && p.done {
+		err = os.Rename(p.File.Name(), p.Spec.File)
+	}
+	if err != nil || !p.done {
+		os.Remove(p.File.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p.Spec.File, unwrapPath(err))
+	}
+	return nil
 }
 
 // Open creates a temporary file beside each report's FILE (so that a folder that does not
@@ -88,23 +119,21 @@ type pending struct {
 func Open(specs []Spec, run htmlreport.Run) (*Set, error) {
 	s := &Set{}
 	for _, spec := range specs {
-		f, err := os.CreateTemp(filepath.Dir(spec.File), "."+filepath.Base(spec.File)+".*.tmp")
+		p, err := Create(spec)
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("report %s=%s: %w", spec.Kind, spec.File, unwrapPath(err))
+			return nil, err
 		}
-		f.Chmod(0o644) // as os.Create leaves a file under the usual umask: CreateTemp makes it 0600
-		p := &pending{File: f, name: spec.File}
 		s.files = append(s.files, p)
 		var r contract.Reporter
 		switch spec.Kind {
 		case JUnit:
-			if r, err = contract.NewJUnitReporter(f); err != nil {
+			if r, err = contract.NewJUnitReporter(p); err != nil {
 				s.Close()
 				return nil, err
 			}
 		case HTML:
-			h := htmlreport.NewGateReporter(f, run)
+			h := htmlreport.NewGateReporter(p, run)
 			s.html = append(s.html, htmlFile{h, p})
 			r = h
 		}
@@ -128,9 +157,9 @@ func (s *Set) FinishProxy(cov *contract.Coverage) error {
 	for _, h := range s.html {
 		h.FinishProxy(cov)
 		if err := htmlreport.Render(h.Writer(), &h.Model); err != nil {
-			return fmt.Errorf("report html=%s: %w", h.p.name, err)
+			return fmt.Errorf("report html=%s: %w", h.p.Spec.File, err)
 		}
-		h.p.done = true
+		h.p.Done()
 	}
 	return nil
 }
@@ -140,15 +169,8 @@ func (s *Set) FinishProxy(cov *contract.Coverage) error {
 func (s *Set) Close() error {
 	var errs []error
 	for _, p := range s.files {
-		err := p.File.Close()
-		if err == nil && p.done {
-			err = os.Rename(p.File.Name(), p.name)
-		}
-		if err != nil || !p.done {
-			os.Remove(p.File.Name())
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("report %s: %w", p.name, unwrapPath(err)))
+		if err := p.Close(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	s.files = nil
@@ -158,14 +180,14 @@ func (s *Set) Close() error {
 // doneMarker marks its report finished once Done has written it.
 type doneMarker struct {
 	contract.Reporter
-	p *pending
+	p *File
 }
 
 func (d doneMarker) Done(sum *contract.Summary) error {
 	if err := d.Reporter.Done(sum); err != nil {
 		return err
 	}
-	d.p.done = true
+	d.p.Done()
 	return nil
 }
 
