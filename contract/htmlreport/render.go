@@ -92,8 +92,11 @@ func sectionOf(id, title, note string, groups []*Group) section {
 	for _, g := range sorted {
 		s.Findings += g.Count
 		shown := *g
+		shown.Rule, shown.Reason = redact.String(g.Rule), redact.String(g.Reason)
 		shown.Examples = make([]Example, len(g.Examples))
 		for i, e := range g.Examples {
+			// A pointer names the recording's members, a place its file: masked like the rest.
+			e.Where, e.Pointer, e.Reason = redact.String(e.Where), redact.String(e.Pointer), redact.String(e.Reason)
 			e.Exchange = e.Exchange.redacted()
 			e.Curl = redact.String(e.Curl)
 			shown.Examples[i] = e
