@@ -36,6 +36,9 @@ type Spec struct {
 func Parse(value, base string) (Spec, error) {
 	kind, file, ok := strings.Cut(value, "=")
 	if !ok {
+		if value == JUnit || value == HTML {
+			return Spec{}, fmt.Errorf("%q: no FILE: want %s", value, Kinds) // --report html
+		}
 		kind, file = JUnit, value
 	}
 	if kind != JUnit && kind != HTML {

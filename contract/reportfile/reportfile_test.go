@@ -25,6 +25,8 @@ func TestParse(t *testing.T) {
 		{"pdf=gate.pdf", "", reportfile.Spec{}, `"pdf=gate.pdf": unknown report kind "pdf": want junit=FILE or html=FILE`},
 		{"HTML=gate.html", "", reportfile.Spec{}, `unknown report kind "HTML"`},
 		{"html=", "", reportfile.Spec{}, `"html=": no FILE: want junit=FILE or html=FILE`},
+		{"html", "", reportfile.Spec{}, `"html": no FILE: want junit=FILE or html=FILE`}, // not a JUnit file named html
+		{"junit", "", reportfile.Spec{}, `"junit": no FILE`},
 		{"html=  ", "", reportfile.Spec{}, "no FILE"},
 		{"", "", reportfile.Spec{}, "no FILE"},
 		{"=gate.html", "", reportfile.Spec{}, `unknown report kind ""`},
