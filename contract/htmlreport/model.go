@@ -50,7 +50,8 @@ type Count struct {
 type Operation struct {
 	ID, Method, Path string
 	Statuses         []Cell
-	MediaTypes       []Cell
+	// MediaTypes is nil for a run that does not see them (the probe's): no grid is drawn.
+	MediaTypes []Cell
 }
 
 // Cell is one documented (or exercised but undocumented) status or media type of an
@@ -161,7 +162,12 @@ func ruleOf(f Finding) string {
 	return strings.Join(segments, "/")
 }
 
+// keyOf is a finding's group. A probe check is a rule of its own: its reasons name the case
+// ("customerId breaks its pattern"), so they do not split its group.
 func keyOf(f Finding) groupKey {
+	if f.Check != "" {
+		return groupKey{f.Violation, f.OperationID, f.Check, ""}
+	}
 	return groupKey{f.Violation, f.OperationID, ruleOf(f), reasonHead(f.Reason)}
 }
 

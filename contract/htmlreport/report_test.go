@@ -140,6 +140,7 @@ func TestCollectorGroups(t *testing.T) {
 		Pointer: "/response/body/items/9/link", Reason: "property \"link\" is missing"})
 	c.Add(htmlreport.Finding{OperationID: "GetOrderActivationLinks", Status: 200, Pointer: "/response/body/items/0/extra", Reason: "undeclared"})
 	c.Add(htmlreport.Finding{Violation: true, OperationID: "ActivateSubscription", Check: "status_code_conformance", Reason: "undocumented status 418", Curl: "curl -X POST ..."})
+	c.Add(htmlreport.Finding{Violation: true, OperationID: "ActivateSubscription", Check: "status_code_conformance", Reason: "customerId breaks its pattern: 418", Curl: "curl -X POST ..."})
 	if len(c.Violations) != 3 || len(c.Drift) != 1 {
 		t.Fatalf("%d violation groups and %d drift groups, want 3 and 1", len(c.Violations), len(c.Drift))
 	}
@@ -150,8 +151,8 @@ func TestCollectorGroups(t *testing.T) {
 	if g.Examples[1].Where != "c.yaml interaction 1" || g.Examples[1].Pointer != "/response/body/items/1/link" {
 		t.Errorf("the group keeps %+v as its second example, want the second finding", g.Examples[1])
 	}
-	if p := c.Violations[2]; p.Rule != "status_code_conformance" || p.Examples[0].Curl == "" {
-		t.Errorf("a probe finding groups by its check and keeps its curl line: %+v", p)
+	if p := c.Violations[2]; p.Rule != "status_code_conformance" || p.Count != 2 || p.Examples[0].Curl == "" {
+		t.Errorf("probe findings group by check whatever their reasons, and keep their curl lines: %+v", p)
 	}
 	if c.Room(htmlreport.Finding{Violation: true, OperationID: "GetOrderActivationLinks", Pointer: "/response/body/items/7/link", Reason: "value must be a string"}) {
 		t.Error("Room: a full group has room")
