@@ -21,6 +21,16 @@ import (
 // DefaultExamples is how many exchanges each group of findings shows; the rest are counted.
 const DefaultExamples = 3
 
+// The page's bounds, whatever the run: a server that names its members after ids (a map
+// keyed by subscription) would make a group of each. Past MaxGroups groups of violations (or
+// of drift), findings are counted, not grouped; past MaxShown findings shown whole, groups
+// count the rest. At about 6 KB a shown finding (two 2 KiB body excerpts and headers) the
+// page stays under 5 MB.
+const (
+	MaxGroups = 500
+	MaxShown  = 600
+)
+
 // Run says what produced the report.
 type Run struct {
 	Tool        string // "contract validate", "contract proxy", "contract probe", "make contract"
@@ -38,6 +48,8 @@ type Model struct {
 	Coverage []Operation
 	// Violations fail the run; Drift is reported apart and does not.
 	Violations, Drift []*Group
+	// Ungrouped counts the findings past MaxGroups groups, violations and drift.
+	UngroupedViolations, UngroupedDrift int
 }
 
 // Count is one figure of the summary line.
@@ -136,6 +148,7 @@ type Collector struct {
 	// Examples is how many exchanges a group keeps (DefaultExamples when 0).
 	Examples int
 	groups   map[groupKey]*Group
+	shown    int // findings kept whole, in all groups
 	failed   map[cellKey]int
 	proxy    struct{ interactions, judged, ignored, violations, drift int }
 }
@@ -174,8 +187,21 @@ func keyOf(f Finding) groupKey {
 // Room reports whether Add would keep f whole (its group has shown fewer than Examples):
 // an adapter builds f's exchange only then.
 func (c *Collector) Room(f Finding) bool {
+	if c.shown >= MaxShown {
+		return false
+	}
 	g := c.groups[keyOf(f)]
-	return g == nil || len(g.Examples) < c.examples()
+	if g == nil {
+		return len(c.groupsOf(f.Violation)) < MaxGroups
+	}
+	return len(g.Examples) < c.examples()
+}
+
+func (c *Collector) groupsOf(violation bool) []*Group {
+	if violation {
+		return c.Violations
+	}
+	return c.Drift
 }
 
 func (c *Collector) examples() int {
@@ -193,6 +219,14 @@ func (c *Collector) Add(f Finding) {
 	k := keyOf(f)
 	rule := k.rule
 	g := c.groups[k]
+	if g == nil && len(c.groupsOf(f.Violation)) >= MaxGroups {
+		if f.Violation {
+			c.UngroupedViolations++
+		} else {
+			c.UngroupedDrift++
+		}
+		return
+	}
 	if g == nil {
 		g = &Group{OperationID: f.OperationID, Rule: rule, Reason: k.reasonHead}
 		c.groups[k] = g
@@ -207,7 +241,8 @@ func (c *Collector) Add(f Finding) {
 		g.Statuses = append(g.Statuses, f.Status)
 		slices.Sort(g.Statuses)
 	}
-	if len(g.Examples) < c.examples() {
+	if len(g.Examples) < c.examples() && c.shown < MaxShown {
+		c.shown++
 		g.Examples = append(g.Examples, Example{Where: f.Where, Status: f.Status, Pointer: f.Pointer, Reason: f.Reason, Exchange: f.Exchange, Curl: f.Curl})
 	}
 }

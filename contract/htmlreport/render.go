@@ -16,7 +16,8 @@ import (
 var assets embed.FS
 
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"gridArgs": func(title, id string, g grid) gridArgs { return gridArgs{title, id, g} },
+	"maxGroups": func() int { return MaxGroups },
+	"gridArgs":  func(title, id string, g grid) gridArgs { return gridArgs{title, id, g} },
 	// cellClass is the cell's state as a class name: "not exercised" is not-exercised.
 	"cellClass": func(c *Cell) string { return strings.ReplaceAll(c.State(), " ", "-") },
 }).ParseFS(assets, "report.html.tmpl"))
@@ -59,6 +60,7 @@ type section struct {
 	ID, Title, Note string
 	Findings        int
 	Groups          int
+	Ungrouped       int // findings past MaxGroups groups
 	Operations      []operationGroups
 }
 
@@ -75,8 +77,8 @@ func Render(w io.Writer, m *Model) error {
 	v.Statuses = gridOf(m.Coverage, func(o Operation) []Cell { return o.Statuses }, statusLess)
 	v.MediaTypes = gridOf(m.Coverage, func(o Operation) []Cell { return o.MediaTypes }, nil)
 	v.Sections = []section{
-		sectionOf("violations", "Violations", "the exchanges and the spec disagree: these fail the run", m.Violations),
-		sectionOf("drift", "Drift", "the service sent what the spec does not declare: reported, not failed (--strict fails them)", m.Drift),
+		sectionOf("violations", "Violations", "the exchanges and the spec disagree: these fail the run", m.Violations, m.UngroupedViolations),
+		sectionOf("drift", "Drift", "the service sent what the spec does not declare: reported, not failed (--strict fails them)", m.Drift, m.UngroupedDrift),
 	}
 	bw := bufio.NewWriter(w)
 	if err := page.Execute(bw, v); err != nil {
@@ -85,8 +87,8 @@ func Render(w io.Writer, m *Model) error {
 	return bw.Flush()
 }
 
-func sectionOf(id, title, note string, groups []*Group) section {
-	s := section{ID: id, Title: title, Note: note, Groups: len(groups)}
+func sectionOf(id, title, note string, groups []*Group, ungrouped int) section {
+	s := section{ID: id, Title: title, Note: note, Groups: len(groups), Ungrouped: ungrouped, Findings: ungrouped}
 	sorted := slices.Clone(groups)
 	sortGroups(sorted)
 	for _, g := range sorted {

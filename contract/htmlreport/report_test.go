@@ -176,3 +176,40 @@ func TestCellState(t *testing.T) {
 		}
 	}
 }
+
+// A server that names members after ids makes a group of each: the page stays bounded (at
+// most MaxGroups groups a section, MaxShown findings shown whole) and counts the rest.
+func TestCollectorBounds(t *testing.T) {
+	c := htmlreport.Collector{}
+	body := strings.Repeat("x", htmlreport.BodyExcerpt)
+	for i := range 5000 {
+		for _, violation := range []bool{true, false} {
+			f := htmlreport.Finding{Violation: violation, OperationID: "GetOrderActivationLinks", Status: 200,
+				Pointer: fmt.Sprintf("/response/body/sub-%d", i), Reason: "property is not declared"}
+			if c.Room(f) {
+				f.Exchange = &htmlreport.Exchange{Method: "GET", URL: "https://x/v1/y", RequestBody: body, ResponseBody: body}
+			}
+			c.Add(f)
+		}
+	}
+	shown := 0
+	for _, g := range append(c.Violations, c.Drift...) {
+		shown += len(g.Examples)
+	}
+	if len(c.Violations) != htmlreport.MaxGroups || len(c.Drift) != htmlreport.MaxGroups || shown != htmlreport.MaxShown ||
+		c.UngroupedViolations != 5000-htmlreport.MaxGroups || c.UngroupedDrift != 5000-htmlreport.MaxGroups {
+		t.Fatalf("%d+%d groups, %d shown, %d+%d ungrouped; want %d+%d, %d, %d+%d", len(c.Violations), len(c.Drift), shown,
+			c.UngroupedViolations, c.UngroupedDrift, htmlreport.MaxGroups, htmlreport.MaxGroups, htmlreport.MaxShown, 5000-htmlreport.MaxGroups, 5000-htmlreport.MaxGroups)
+	}
+	var page bytes.Buffer
+	if err := htmlreport.Render(&page, &c.Model); err != nil {
+		t.Fatal(err)
+	}
+	if page.Len() > 5e6 {
+		t.Errorf("the page is %d bytes, over 5 MB", page.Len())
+	}
+	if !strings.Contains(page.String(), "4500 more findings past the page's 500 groups") {
+		t.Error("the page does not count the findings past its groups")
+	}
+	t.Logf("10,000 findings in 10,000 would-be groups: a page of %.1f MB", float64(page.Len())/1e6)
+}
