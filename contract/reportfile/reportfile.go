@@ -7,6 +7,7 @@ package reportfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,4 +206,50 @@ func unwrapPath(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// CreateAll creates each report's temporary file (Create), or none: on an error those
+// already created are removed.
+func CreateAll(specs []Spec) ([]*File, error) {
+	var files []*File
+	for _, s := range specs {
+		f, err := Create(s)
+		if err != nil {
+			CloseAll(files)
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// CloseAll closes each file (File.Close): those marked Done take their names.
+func CloseAll(files []*File) error {
+	var errs []error
+	for _, f := range files {
+		if err := f.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Write writes the reports of a run that is over, for a front end whose reports are not the
+// engine's reporters (the probe's): JUnit XML with junit, the HTML page of page's model.
+// Each is marked Done once written whole; CloseAll then puts it in place.
+func Write(files []*File, junit func(io.Writer) error, page func() *htmlreport.Model) error {
+	for _, f := range files {
+		var err error
+		switch f.Kind {
+		case JUnit:
+			err = junit(f)
+		case HTML:
+			err = htmlreport.Render(f, page())
+		}
+		if err != nil {
+			return fmt.Errorf("report %s=%s: %w", f.Kind, f.Spec.File, err)
+		}
+		f.Done()
+	}
+	return nil
 }

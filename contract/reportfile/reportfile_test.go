@@ -1,6 +1,8 @@
 package reportfile_test
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,5 +87,39 @@ func TestOpenCloseWritesNothingUnfinished(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("an unfinished run left %v", left)
+	}
+}
+
+// Write puts each kind through its writer; only the reports written whole take their names.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	files, err := reportfile.CreateAll([]reportfile.Spec{{Kind: "junit", File: filepath.Join(dir, "r.xml")}, {Kind: "html", File: filepath.Join(dir, "r.html")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = reportfile.Write(files, func(w io.Writer) error { _, err := io.WriteString(w, "<testsuites/>"); return err },
+		func() *htmlreport.Model {
+			return &htmlreport.Model{Run: htmlreport.Run{Tool: "contract probe"}, Pass: true}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reportfile.CloseAll(files); err != nil {
+		t.Fatal(err)
+	}
+	if xml, _ := os.ReadFile(filepath.Join(dir, "r.xml")); string(xml) != "<testsuites/>" {
+		t.Errorf("JUnit report: %q", xml)
+	}
+	if page, _ := os.ReadFile(filepath.Join(dir, "r.html")); !strings.Contains(string(page), "<title>contract probe: PASS</title>") {
+		t.Errorf("HTML report: %.200q", page)
+	}
+	// A writer that fails: its report is not put in place, and nothing is left.
+	files, _ = reportfile.CreateAll([]reportfile.Spec{{Kind: "junit", File: filepath.Join(dir, "bad.xml")}})
+	if err := reportfile.Write(files, func(io.Writer) error { return errors.New("disk full") }, nil); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Write: %v", err)
+	}
+	reportfile.CloseAll(files)
+	if left, _ := filepath.Glob(filepath.Join(dir, "*bad*")); len(left) != 0 {
+		t.Errorf("a failed report left %v", left)
 	}
 }
