@@ -29,6 +29,8 @@ const (
 	CodeOrderNotFound         ErrorCode = "20000"  // 404
 	CodeSubscriptionNotFound  ErrorCode = "20003"  // 404
 	CodeNoCommerceRelation    ErrorCode = "20002"  // 403: no commerce relationship with the customer
+	CodeRoleWithoutRights     ErrorCode = "900150" // 403: the caller's role lacks the rights
+	CodeNonSandboxTenant      ErrorCode = "800019" // 403: a sandbox-only operation by a production tenant (activation: docs/spec-decisions.md)
 	CodeOrderInProgress       ErrorCode = "800060" // 409
 	CodeCartInProgress        ErrorCode = "800064" // 409
 	CodeAudienceNotSupported  ErrorCode = "900420" // 401: token audience no longer supported

@@ -28,6 +28,8 @@ func TestMFARequiredInEachPublishedForm(t *testing.T) {
 		// The 2025-2026 enforcement: 401 with code 900421 (body not published; the classic envelope assumed).
 		{"900421", jsonAnswer(401, `{"code":"900421","description":"MFA is required to access this API.","data":[],"source":"PartnerFD"}`), true, 1},
 		{"900421 as a number", jsonAnswer(401, `{"code":900421,"description":"x"}`), true, 1},
+		// Partner Center puts a byte-order mark before its JSON (Azure/msrest-for-python#144).
+		{"900421 after a byte-order mark", jsonAnswer(401, "\xEF\xBB\xBF"+`{"code":"900421","description":"x"}`), true, 1},
 		// https://github.com/microsoft/Partner-Center-DotNet-Samples/issues/59: "Authentication failed. MFA required. (10001)".
 		{"10001", jsonAnswer(401, `{"code":10001,"description":"Authentication failed. MFA required."}`), true, 1},
 		// https://github.com/microsoft/Partner-Center-DotNet-Samples/issues/140: 900420 is an audience refusal.

@@ -109,7 +109,8 @@ func refusesMFA(resp *http.Response) bool {
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	e := newError("", resp, body, nil)
+	// Partner Center puts a byte-order mark before its JSON (send removes it for the rest).
+	e := newError("", resp, bytes.TrimPrefix(body, []byte(utf8ByteOrderMark)), nil)
 	return errors.Is(e, ErrMFARequired)
 }
 
