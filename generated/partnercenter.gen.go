@@ -20,7 +20,7 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// ActivationLink The activation link of one order line item (`OrderLineItemActivationLink` in the SDKs).
+// ActivationLink The activation link of one order line item (`OrderLineItemActivationLink` in the SDKs). In production it is the publisher's landing page, whose `token` query parameter is the purchase identification token: valid for 24 hours, and URL-encoded in the link, so that the publisher decodes it before passing it to the resolve API (https://learn.microsoft.com/partner-center/marketplace-offers/partner-center-portal/pc-saas-fulfillment-subscription-api). Activate or hand the link on within that day; fetch the link again rather than storing it.
 type ActivationLink struct {
 	LineItemNumber int32 `json:"lineItemNumber"`
 
