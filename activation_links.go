@@ -113,8 +113,9 @@ func (c *Client) GetSubscriptionActivationLinks(ctx context.Context, customerID,
 // https://github.com/microsoft/Partner-Center-PowerShell/issues/379, where prefixing it again
 // asked for /v1//v1/customers) and without it (recorded sessions and the docs); both are
 // resolved against the client's endpoint, once. The link's headers (MS-ContinuationToken) are
-// sent with it, except those that carry credentials. A link to another host is refused: the
-// token goes to the configured endpoint only.
+// sent with it, except those that carry credentials. A link to another host, or with a method
+// other than GET, is refused before anything is sent: the token goes to the configured
+// endpoint only, and following a page never changes anything.
 //
 // Partner Center API docs: https://learn.microsoft.com/partner-center/developer/partner-center-rest-resources#resourcelinks
 func (c *Client) NextActivationLinks(ctx context.Context, page ActivationLinkCollection, options *NextActivationLinksOptions) (resp NextActivationLinksResponse, ok bool, err error) {
@@ -127,16 +128,16 @@ func (c *Client) NextActivationLinks(ctx context.Context, page ActivationLinkCol
 	}
 	next := page.Links.Next
 	target, err := resolveCollectionLink(c.server, next.URI)
+	if next.Method != "" && !strings.EqualFold(next.Method, http.MethodGet) && err == nil {
+		// A collection is read with GET; a link asking for another method is not followed.
+		err = &ArgumentError{op, "page.Links.Next.Method", next.Method, "a collection's next link is followed with GET only"}
+	}
 	ids, idErr := newCallIDs(op, options.RequestID, options.CorrelationID)
 	if err = firstError(err, idErr); err != nil {
 		return NextActivationLinksResponse{}, false, err
 	}
 	ids, err = c.call(ctx, op, ids, func(string) (*http.Request, error) {
-		method := next.Method
-		if method == "" {
-			method = http.MethodGet
-		}
-		req, err := http.NewRequest(method, target, nil)
+		req, err := http.NewRequest(http.MethodGet, target, nil)
 		if err != nil {
 			return nil, err
 		}

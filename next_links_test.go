@@ -55,6 +55,14 @@ func TestNextActivationLinksEndsAndStaysOnTheEndpoint(t *testing.T) {
 	if !errors.As(err, &argErr) || argErr.Name != "page.Links.Next.URI" {
 		t.Errorf("a link to another host: %v", err)
 	}
+	lookalike := partnercenter.ActivationLinkCollection{Links: &partnercenter.ResourceLinks{Next: &partnercenter.Link{URI: s.URL + basePath + ".attacker.example/v1/customers"}}}
+	if _, _, err := client.NextActivationLinks(context.Background(), lookalike, nil); !errors.As(err, &argErr) {
+		t.Errorf("a link that only starts like the endpoint: %v", err)
+	}
+	del := partnercenter.ActivationLinkCollection{Links: &partnercenter.ResourceLinks{Next: &partnercenter.Link{URI: "/customers/x", Method: "DELETE"}}}
+	if _, _, err := client.NextActivationLinks(context.Background(), del, nil); !errors.As(err, &argErr) || argErr.Name != "page.Links.Next.Method" {
+		t.Errorf("a link with DELETE: %v", err)
+	}
 	if n := len(s.seen()); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}

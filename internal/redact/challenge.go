@@ -35,6 +35,7 @@ var challengeParams = map[string]bool{
 	"tenant_id": true, "token_types": true, "charset": true, "nonce": true, "opaque": true,
 	"qop": true, "algorithm": true, "stale": true, "domain": true, "userhash": true,
 	"cnonce": true, "nc": true, "max_age": true, "acr_values": true,
+	"trace_id": true, "correlation_id": true, "timestamp": true, "error_codes": true,
 }
 
 // ChallengeCredential reports the kind of the first credential in a challenge header's value,
