@@ -19,12 +19,14 @@ import (
 // <token>, the same after "Bearer "); a challenge (WWW-Authenticate) is read part by part, its
 // realm, error and error_description being no secrets; any other value fails if it holds a
 // JWT, a bearer token or an OAuth2 field (redact.HeaderCredential, redact.FieldCredential:
-// this file only walks the structure). Exchanges with a token endpoint are read with every member suspect but
-// the harmless ones (grant_type, token_type...). Findings name the field, never the value.
+// this file only walks the structure). Exchanges with a token endpoint are read with every
+// member suspect but the harmless ones (grant_type, token_type...). Findings name the field,
+// never the value.
 
 const (
-	fixHeader = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
-	fixField  = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
+	fixHeader    = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
+	fixChallenge = "replace the token in the challenge with a placeholder such as REDACTED (its realm and error may stay); contract.NewRecorder does it when recording"
+	fixField     = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
 )
 
 // scanSecrets adds a violation to r for every credential in the interaction; u is its URL as
@@ -84,7 +86,11 @@ func scanHeaders(r *reporter, prefix string, h http.Header) {
 	for _, name := range sortedKeys(h) {
 		for _, v := range h[name] {
 			if kind := redact.HeaderCredential(name, v); kind != "" {
-				secretFinding(r, prefix+escapeToken(name), kind, fixHeader)
+				fix := fixHeader
+				if redact.ChallengeHeader(name) {
+					fix = fixChallenge
+				}
+				secretFinding(r, prefix+escapeToken(name), kind, fix)
 			}
 		}
 	}

@@ -29,9 +29,10 @@ var tokenInText = regexp.MustCompile(`(?i)` +
 	`|((?:^|[?&;,\s"'])code=)[a-z0-9._~+/-]{16,}` + // an OAuth2 authorization code; Partner Center's "code":800041 is JSON
 	`|sbx-(?:access|refresh)\.[a-z0-9._-]+`)
 
-// bearerAuthParam reports whether the match m of tokenInText at s[end:] is "Bearer name=value",
-// the start of a challenge's parameters (Bearer error="invalid_token"), rather than a token: a
-// token68 has "=" only as trailing padding, and an auth-param's "=" is followed by its value.
+// bearerAuthParam reports whether m, a match of tokenInText followed by the text rest, is
+// "Bearer name=value", the start of a challenge's parameters (Bearer error="invalid_token"),
+// rather than a token: a token68 has "=" only as trailing padding, and an auth-param's "=" is
+// followed by its value.
 func bearerAuthParam(m, rest string) bool {
 	if len(m) < 7 || !equalFoldLower(m[:6], "bearer") {
 		return false
