@@ -119,3 +119,23 @@ func TestSuccessStatusWithErrorBody(t *testing.T) {
 		t.Errorf("control: %v", err)
 	}
 }
+
+// An error keeps the call's request and correlation ids even when the answer does not echo
+// them (the MFA page's sample has neither): they are the ids as sent. Control: echoed ids win.
+func TestErrorKeepsTheIDsAsSent(t *testing.T) {
+	t.Parallel()
+	const rid, cid = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+	s := newServer(t, answer{status: 401, reason: "Unauthorized - MFA required", headers: map[string]string{"MS-RequestId": "", "MS-CorrelationId": ""}})
+	client, _ := newClient(t, s, nil)
+	_, err := client.GetOrderActivationLinks(context.Background(), customerID, orderID, &partnercenter.GetOrderActivationLinksOptions{RequestID: rid, CorrelationID: cid})
+	var pcErr *partnercenter.Error
+	if !errors.As(err, &pcErr) || pcErr.RequestID != rid || pcErr.CorrelationID != cid || !strings.Contains(err.Error(), "[request id "+rid+"]") {
+		t.Errorf("%+v", pcErr)
+	}
+	s = newServer(t, answer{status: 404, headers: map[string]string{"MS-RequestId": "aaaaaaaa-2222-3333-4444-555555555555"}})
+	client, _ = newClient(t, s, nil)
+	_, err = client.GetOrderActivationLinks(context.Background(), customerID, orderID, &partnercenter.GetOrderActivationLinksOptions{RequestID: rid})
+	if !errors.As(err, &pcErr) || pcErr.RequestID != "aaaaaaaa-2222-3333-4444-555555555555" {
+		t.Errorf("control: %+v", pcErr)
+	}
+}
