@@ -24,9 +24,8 @@ import (
 //
 // The client never retries it: a new token from the same sign-in lacks the MFA claim too.
 // 900420 (a token for an audience Partner Center no longer accepts) is not this error.
-var ErrMFARequired = errors.New("partnercenter: multi-factor authentication required: " +
-	"Partner Center accepts App+User calls only with a token from an MFA-verified sign-in; " +
-	"sign in again with MFA and use the refresh token of that sign-in")
+var ErrMFARequired = errors.New("partnercenter: MFA required: App+User calls need a token from a sign-in " +
+	"verified with multi-factor authentication; sign in again with MFA and use that sign-in's refresh token")
 
 // Error codes of an MFA refusal.
 const (

@@ -59,7 +59,7 @@ func TestMFARequiredInEachPublishedForm(t *testing.T) {
 				t.Errorf("RequestID = %q", pcErr.RequestID)
 			}
 			msg := err.Error()
-			if want := "MFA-verified sign-in"; c.mfa != strings.Contains(msg, want) {
+			if want := "sign in again with MFA and use that sign-in's refresh token"; c.mfa != strings.Contains(msg, want) {
 				t.Errorf("the message says what to do only for MFA refusals (%v): %s", c.mfa, msg)
 			}
 		})
