@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"sort"
 	"strconv"
@@ -9,11 +10,14 @@ import (
 	"sync"
 )
 
-// Scenarios are per-id answers the real service has been seen to give, played when a seed
-// marks a subscription or an order with one (`scenario: mfa-required`): every call that names
-// that subscription or order gets it, after authentication and validation, before the
-// operation runs. Each is built from a published source, named beside it.
-var Scenarios = map[string]string{
+// Scenarios returns the scenario names a seed may use, each with what it answers: per-id
+// answers the real service has been seen to give, played when a seed marks a subscription or
+// an order with one (`scenario: mfa-required`). Every call that names that subscription or
+// order gets it, after authentication and validation, before the operation runs.
+func Scenarios() map[string]string { return maps.Clone(scenarioAnswers) }
+
+// scenarioAnswers: each is built from a published source, named beside it.
+var scenarioAnswers = map[string]string{
 	// https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa (2019)
 	ScenarioMFARequired: `401 "Unauthorized - MFA required", WWW-Authenticate: Bearer error="invalid_token", no body`,
 	// https://github.com/microsoft/Partner-Center-DotNet-Samples/issues/59 (2020)
@@ -46,8 +50,8 @@ const notYetVisibleCalls = 2
 
 // scenarioNames lists the names, sorted, for error messages.
 func scenarioNames() string {
-	names := make([]string, 0, len(Scenarios))
-	for n := range Scenarios {
+	names := make([]string, 0, len(scenarioAnswers))
+	for n := range scenarioAnswers {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -55,7 +59,7 @@ func scenarioNames() string {
 }
 
 func checkScenario(field, name string) error {
-	if name == "" || Scenarios[name] != "" {
+	if name == "" || scenarioAnswers[name] != "" {
 		return nil
 	}
 	return fmt.Errorf("%s %q is not a scenario (one of %s)", field, name, scenarioNames())
@@ -120,6 +124,8 @@ func (s *scenarios) play(w http.ResponseWriter, r *http.Request) bool {
 			return false
 		}
 		writeError(w, http.StatusNotFound, codeOrderNotFound, "Order ID not found")
+	default:
+		return false // a name the seed check let through but nothing plays: the usual answer
 	}
 	return true
 }

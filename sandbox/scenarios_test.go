@@ -117,3 +117,24 @@ func TestSeedScenarioIsChecked(t *testing.T) {
 		t.Errorf("control: %v", err)
 	}
 }
+
+// The default seed uses every scenario, so that TestScenariosOfTheDefaultSeed and the
+// command's tests can reach each one.
+func TestDefaultSeedUsesEveryScenario(t *testing.T) {
+	used := map[string]bool{}
+	for _, p := range sandbox.DefaultSeed().Partners {
+		for _, c := range p.Customers {
+			for _, s := range c.Subscriptions {
+				used[s.Scenario] = true
+			}
+			for _, o := range c.Orders {
+				used[o.Scenario] = true
+			}
+		}
+	}
+	for name := range sandbox.Scenarios() {
+		if !used[name] {
+			t.Errorf("the default seed does not use the scenario %s", name)
+		}
+	}
+}

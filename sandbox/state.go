@@ -56,7 +56,7 @@ type CustomerSeed struct {
 type OrderSeed struct {
 	ID        string         `json:"id" yaml:"id"`
 	LineItems []LineItemSeed `json:"lineItems" yaml:"lineItems"`
-	// Scenario, when set, is how every call naming this order is answered (Scenarios).
+	// Scenario, when set, is how every call naming this order is answered (Scenarios()).
 	Scenario string `json:"scenario,omitempty" yaml:"scenario,omitempty"`
 }
 
@@ -72,7 +72,7 @@ type SubscriptionSeed struct {
 	ID     string `json:"id" yaml:"id"`
 	SaaS   bool   `json:"saas" yaml:"saas"`
 	Active bool   `json:"active" yaml:"active"`
-	// Scenario, when set, is how every call naming this subscription is answered (Scenarios).
+	// Scenario, when set, is how every call naming this subscription is answered (Scenarios()).
 	Scenario string `json:"scenario,omitempty" yaml:"scenario,omitempty"`
 }
 
