@@ -30,6 +30,10 @@ type batchOptions struct {
 type row struct {
 	line                   int
 	customer, subscription string
+	// again: the results show the row done and --force asks to activate it again. Its
+	// attempt gets a new MS-RequestId: under the derived one, the service would answer
+	// from its idempotency store (the first activation's answer) and never activate again.
+	again bool
 }
 
 // requestIDNamespace derives each subscription's MS-RequestId (UUID v5), so that a resumed run
@@ -53,7 +57,9 @@ func (p *pauseTooLong) Error() string { return "the service asked for a pause of
 // counted (the results file has them all).
 const maxReportedRows = 10
 
-func (a *app) checkBatchOptions(opts batchOptions) error {
+// check refuses bad flag values, and files that are missing or in folders that are not
+// there, before anything is read, sent or written.
+func (opts batchOptions) check() error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
 		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
 	}
@@ -67,6 +73,20 @@ func (a *app) checkBatchOptions(opts batchOptions) error {
 	case "auto", "bar", "lines", "none":
 	default:
 		return usagef("--progress %q: want auto, bar, lines or none", opts.progress)
+	}
+	if err := checkInputFile("file", opts.file); err != nil {
+		return err
+	}
+	if opts.resume != "" {
+		if _, err := os.Stat(opts.resume); errors.Is(err, os.ErrNotExist) {
+			return usagef("--resume %s: no such file (to start a new batch, leave --resume out)", quoteValue(opts.resume))
+		}
+		if err := checkInputFile("resume", opts.resume); err != nil {
+			return err
+		}
+	}
+	if opts.results != "" {
+		return checkOutputFile("results", opts.results)
 	}
 	return nil
 }
@@ -96,17 +116,12 @@ func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
 }
 
 func (a *app) runBatch(parent context.Context, opts batchOptions) error {
-	if err := a.checkBatchOptions(opts); err != nil {
+	if err := opts.check(); err != nil {
 		return err
 	}
 	rows, invalid, dups, err := readRows(opts.file)
 	if err != nil {
 		return err
-	}
-	if opts.resume != "" {
-		if _, err := os.Stat(opts.resume); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("--resume %s: no such file (to start a new batch, leave --resume out)", opts.resume)
-		}
 	}
 	// The results file is locked before the earlier runs are read from it: a run started
 	// meanwhile on the same file is refused instead of doing every row again.
@@ -132,9 +147,12 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	var todo []row
 	skipped := 0
 	for _, r := range rows {
-		if !opts.force && prior.done[key(r.customer, r.subscription)] {
-			skipped++
-			continue
+		if prior.done[key(r.customer, r.subscription)] {
+			if !opts.force {
+				skipped++
+				continue
+			}
+			r.again = true
 		}
 		todo = append(todo, r)
 	}
@@ -265,9 +283,21 @@ func (a *app) resumeHint(opts batchOptions) string {
 	return "finish them with: " + shell.Join(args)
 }
 
+// requestID is the MS-RequestId of a row's activation, kept across the attempt's retries:
+// derived from its ids, so that a resumed run repeats it; random for a row activated again
+// (--force), so that the service takes it as the new request it is.
+func requestID(r row) string {
+	if r.again {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
+}
+
 // activateRow activates one subscription; interrupted is true when Ctrl-C cut the call off.
+// The status is what the service answered: a subscription activated before is refused
+// (400, code 800041: "already-active"), whether or not --force asked to activate it again.
 func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res result, interrupted bool) {
-	id := uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
+	id := requestID(r)
 	res = result{Line: r.line, Customer: r.customer, Subscription: r.subscription, RequestID: id}
 	_, err := client.ActivateSubscription(ctx, r.customer, r.subscription, &partnercenter.ActivateSubscriptionOptions{RequestID: id})
 	res.Time = time.Now().UTC().Format(time.RFC3339Nano)

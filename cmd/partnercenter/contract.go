@@ -37,6 +37,9 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkPathArgs(args); err != nil {
+				return err
+			}
 			reporter, err := contract.NewReporter(format, a.stdout, "")
 			if err != nil {
 				return usagef("--format: %v", err)

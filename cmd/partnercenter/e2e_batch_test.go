@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,19 +194,32 @@ func TestResultsFileAcrossRuns(t *testing.T) {
 		t.Fatalf("after two runs: %v; last line %q", count, lines[len(lines)-1])
 	}
 
-	// The control: --force activates again (the sandbox answers from its idempotency store,
-	// so nothing takes effect twice, but the results say "activated" twice).
-	if r := batch("--force"); r.code != 1 || !strings.Contains(r.stderr, "2 activated") {
+	// --force activates again, each row under a new MS-RequestId: the service takes it as a
+	// second activation request (the sandbox's status holds a second stored answer), refuses
+	// it (400, 800041), and the results say so: "already-active", never "activated".
+	if r := batch("--force"); r.code != 1 || !strings.Contains(r.stderr, "0 activated, 2 already active") {
 		t.Fatalf("--force: %+v", r)
 	}
+	answers := map[string]int{}
+	for _, s := range sb.Status().Subscriptions {
+		answers[s.Subscription] = s.StoredAnswers
+	}
 	for _, id := range []string{ids[0], ids[2]} {
-		if sb.State.Activations(id) != 1 {
-			t.Fatalf("%s took effect %d times", id, sb.State.Activations(id))
+		if sb.State.Activations(id) != 1 || answers[id] != 2 {
+			t.Fatalf("%s: took effect %d times, %d activation requests stored; want 1 and 2", id, sb.State.Activations(id), answers[id])
+		}
+	}
+	data, _ = os.ReadFile(results)
+	lines = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	for _, l := range lines[len(lines)-2:] {
+		var res result
+		if err := json.Unmarshal([]byte(l), &res); err != nil || res.Status != "already-active" || res.Code != "800041" {
+			t.Fatalf("a forced row's result: %s", l)
 		}
 	}
 
 	missing := filepath.Join(t.TempDir(), "nope.jsonl")
-	if r := batch("--resume", missing); r.code != 1 || !strings.Contains(r.stderr, "--resume "+missing+": no such file") {
+	if r := batch("--resume", missing); r.code != 2 || !strings.Contains(r.stderr, "--resume \""+missing+"\": no such file") {
 		t.Fatalf("--resume of a missing file: %+v", r)
 	}
 }
@@ -241,7 +255,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	} {
 		r := runCLI(t, e, args...)
 		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-		if r.code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "partnercenter: ") || lines[1] != "Run 'partnercenter --help' for usage." {
+		if r.code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "partnercenter: ") || !strings.HasPrefix(lines[1], "Run 'partnercenter") || !strings.HasSuffix(lines[1], " --help' for usage.") {
 			t.Errorf("%v: want exit 2 with one line and the --help pointer, got %+v", args, r)
 		}
 	}
@@ -250,8 +264,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 			t.Errorf("%v: %+v", args, r)
 		}
 	}
-	if r := runCLI(t, e, "activate", "--file", filepath.Join(t.TempDir(), "none.csv")); r.code != 1 {
-		t.Errorf("control: a missing --file is a run error, exit 1: %+v", r)
+	if r := runCLI(t, e, "activate", "--file", filepath.Join(t.TempDir(), "none.csv")); r.code != 2 || !strings.Contains(r.stderr, "none.csv\": no such file") {
+		t.Errorf("a missing --file is a usage error, exit 2: %+v", r)
 	}
 }
 

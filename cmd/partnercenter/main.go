@@ -59,10 +59,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, args: args}
 	root := newRootCommand(a)
 	markUsageErrors(root)
+	root.SetFlagErrorFunc(suggestFlag)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -76,11 +77,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var re runError
 	if isUsage(err) || !errors.As(err, &re) {
 		fmt.Fprintln(stderr, "partnercenter:", oneLine(err.Error()))
-		fmt.Fprintln(stderr, "Run 'partnercenter --help' for usage.")
+		fmt.Fprintln(stderr, usageHint(cmd))
 		return exitUsage
 	}
 	fmt.Fprintln(stderr, "partnercenter:", oneLine(a.describe(err)))
 	return exitFailed
+}
+
+// usageHint is the last line of a usage error: the --help of the command that was run (the
+// one whose flags or arguments were wrong), not the top-level one.
+func usageHint(cmd *cobra.Command) string {
+	path := "partnercenter"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return "Run '" + path + " --help' for usage."
 }
 
 // oneLine keeps a message to one "partnercenter:" prefix and one line: a multi-line message
@@ -143,7 +154,7 @@ func markUsageErrors(cmd *cobra.Command) {
 			return runError{err}
 		}
 	} else if cmd.Run == nil && cmd.HasSubCommands() {
-		cmd.Args = cobra.NoArgs
+		cmd.Args = unknownCommand
 		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
 	}
 	if args := cmd.Args; args != nil {
