@@ -16,7 +16,7 @@ import (
 func newContractCommand(a *app) *cobra.Command {
 	c := &cobra.Command{Use: "contract", Short: "The contract gate"}
 	var strict bool
-	var format, suggestOverlay string
+	var format, suggestOverlay, specFile string
 	var reports []string
 	validate := &cobra.Command{
 		Use:   "validate PATH...",
@@ -57,7 +57,7 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 				defer f.Close()
 				junitFiles = append(junitFiles, f)
 			}
-			v, err := contract.NewDefault(contract.Options{Strict: strict})
+			v, err := a.newValidator(specFile, contract.Options{Strict: strict})
 			if err != nil {
 				return err
 			}
@@ -83,6 +83,7 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 	validate.Flags().StringVar(&format, "format", "text", "output: text, json (JSON lines) or github (workflow annotations)")
 	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE (repeatable)")
 	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
+	addSpecFlag(validate, &specFile)
 	c.AddCommand(validate, newContractProxyCommand(a))
 	return c
 }

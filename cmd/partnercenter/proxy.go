@@ -18,7 +18,7 @@ import (
 const defaultProxyListen = "127.0.0.1:8480"
 
 func newContractProxyCommand(a *app) *cobra.Command {
-	var target, listen, record string
+	var target, listen, record, specFile string
 	var strict bool
 	cmd := &cobra.Command{
 		Use:   "proxy --target URL [--listen ADDR] [--record DIR] [--strict]",
@@ -38,11 +38,11 @@ sandbox's certificate).`,
 			if err != nil {
 				return err
 			}
-			hc, err := a.httpClient()
+			v, err := a.newValidator(specFile, contract.Options{Strict: strict})
 			if err != nil {
 				return err
 			}
-			v, err := contract.NewDefault(contract.Options{Strict: strict})
+			hc, err := a.httpClient()
 			if err != nil {
 				return err
 			}
@@ -60,6 +60,7 @@ sandbox's certificate).`,
 	cmd.Flags().StringVar(&target, "target", "", "base URL to forward to: the service (https://api.partnercenter.microsoft.com) or a sandbox")
 	cmd.Flags().StringVar(&listen, "listen", defaultProxyListen, "loopback address to listen on (port 0: any free port)")
 	cmd.Flags().StringVar(&record, "record", "", "write the exchanges, redacted, as go-vcr v4 cassettes under this directory")
+	addSpecFlag(cmd, &specFile)
 	cmd.Flags().BoolVar(&strict, "strict", false, "undeclared fields, undocumented +json types and empty error bodies are violations, not drift")
 	return cmd
 }

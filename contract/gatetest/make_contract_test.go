@@ -4,6 +4,7 @@ package gatetest
 
 import (
 	"encoding/xml"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,4 +181,34 @@ func TestMakeContractCassettes(t *testing.T) {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
 	})
+}
+
+// SPEC= judges with exactly the given file: a copy of openapi.yaml whose line item numbers
+// start at 5 makes the cassettes that ask for line items 0 and 1 violations (the embedded
+// spec passes them: TestMakeContractOnOwnCassettes); a file that is no OpenAPI document
+// stops the gate at once, naming it.
+func TestMakeContractSpec(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutated := strings.Replace(string(data), "\n        minimum: 0\n", "\n        minimum: 5\n", 1)
+	if mutated == string(data) {
+		t.Fatal("openapi.yaml no longer has LineItemNumber's minimum: 0; update this test")
+	}
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "patched.yaml")
+	os.WriteFile(specFile, []byte(mutated), 0o644)
+	cassettes, _ := filepath.Abs(filepath.Join(repoRoot, "contract/testdata/cassettes"))
+	out, err := makeContract(t, "CASSETTES="+cassettes, "SPEC="+specFile)
+	if err == nil || !strings.Contains(out, "violation: ") || !strings.Contains(out, "GetLineItemActivationLinks") {
+		t.Fatalf("make contract SPEC=<patched> passed, or failed for another reason (err %v):\n%s", err, out)
+	}
+	overlay := filepath.Join(dir, "overlay.yaml")
+	os.WriteFile(overlay, []byte("overlay: 1.0.0\nactions: []\n"), 0o644)
+	out, err = makeContract(t, "CASSETTES="+cassettes, "SPEC="+overlay)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(out, "SPEC="+overlay+": an OpenAPI Overlay, not an OpenAPI document") {
+		t.Fatalf("make contract SPEC=<an overlay>: want exit 2 naming the file, got %v:\n%s", err, out)
+	}
 }
