@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
@@ -109,8 +110,8 @@ func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
 		}
 	}
 	if n := len(prior.skipped); n > 0 {
-		fmt.Fprintf(a.stderr, "partnercenter: %d lines of the results (first: line %d) were cut off by a crash; their rows are done again\n",
-			n, prior.skipped[0])
+		fmt.Fprintf(a.stderr, "partnercenter: %s of the results (first: line %d) cut off by a crash; their rows are done again\n",
+			plural.Of(n, "line"), prior.skipped[0])
 	}
 	return prior, nil
 }
@@ -179,12 +180,31 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	prog.stop()
 
 	s := prog.summary()
-	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d duplicate rows, %d skipped as done before, in %s (%.1f/s)\n",
-		s.activated, s.already, s.failed, len(invalid), len(dups), skipped, s.elapsed.Round(time.Millisecond), s.rate)
+	a.printSummary(s, len(invalid), len(dups), skipped)
 	if w.err != nil {
 		return fmt.Errorf("writing results: %w", w.err)
 	}
 	return a.outcome(ctx, opts, s, len(todo), len(invalid))
+}
+
+// printSummary says what the batch did, within 80 columns: the service's answers on one
+// line, the rows it did not send (if any) on another.
+func (a *app) printSummary(s batchSummary, invalid, dups, skipped int) {
+	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed in %s (%.1f/s)\n",
+		s.activated, s.already, s.failed, s.elapsed.Round(time.Millisecond), s.rate)
+	var notSent []string
+	if invalid > 0 {
+		notSent = append(notSent, plural.Of(invalid, "invalid row"))
+	}
+	if dups > 0 {
+		notSent = append(notSent, plural.Of(dups, "duplicate row"))
+	}
+	if skipped > 0 {
+		notSent = append(notSent, fmt.Sprintf("%d skipped as done before", skipped))
+	}
+	if len(notSent) > 0 {
+		fmt.Fprintf(a.stderr, "partnercenter: not sent: %s\n", strings.Join(notSent, ", "))
+	}
 }
 
 // openOutput opens the results file for appending, locked for this run, or returns stdout.
@@ -206,12 +226,12 @@ func (a *app) outcome(ctx context.Context, opts batchOptions, s batchSummary, to
 	var tooLong *pauseTooLong
 	switch {
 	case errors.As(context.Cause(ctx), &tooLong):
-		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %d subscriptions not done; %s",
-			tooLong.wait, redact.Bounded(tooLong.header, 64), opts.maxPause, left, a.resumeHint(opts))}
+		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %s not done; %s",
+			tooLong.wait, redact.Bounded(tooLong.header, 64), opts.maxPause, plural.Of(left, "subscription"), a.resumeHint(opts))}
 	case ctx.Err() != nil:
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %d subscriptions not done; %s", left, a.resumeHint(opts))}
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %s not done; %s", plural.Of(left, "subscription"), a.resumeHint(opts))}
 	case s.failed > 0 || invalid > 0:
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, invalid)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%s failed, %s invalid", plural.Of(int(s.failed), "row"), plural.Of(invalid, "row"))}
 	}
 	return nil
 }
@@ -223,7 +243,7 @@ func (a *app) reportBadRows(file string, w *resultWriter, prior *priorResults, b
 		if i < maxReportedRows {
 			fmt.Fprintf(a.stderr, "partnercenter: %s line %d: %s; skipped\n", file, r.Line, r.Error)
 		} else if i == maxReportedRows {
-			fmt.Fprintf(a.stderr, "partnercenter: %s: %d more invalid or duplicate rows skipped (the results list them)\n", file, len(bad)-maxReportedRows)
+			fmt.Fprintf(a.stderr, "partnercenter: %s: %s more invalid or duplicate (the results list them)\n", file, plural.Of(len(bad)-maxReportedRows, "row"))
 		}
 		if !prior.reported[r.reportKey()] {
 			w.write(r)

@@ -166,8 +166,8 @@ func TestContractValidateOutputs(t *testing.T) {
 			}
 		}
 	})
-	t.Run("a missing path fails", func(t *testing.T) {
-		if r := runCLI(t, env, "contract", "validate", filepath.Join(good, "nope")); r.code != 1 || !strings.Contains(r.stderr, "no such file") {
+	t.Run("a missing path is a usage error", func(t *testing.T) {
+		if r := runCLI(t, env, "contract", "validate", filepath.Join(good, "nope")); r.code != 2 || !strings.Contains(r.stderr, "no such file") {
 			t.Errorf("%+v", r)
 		}
 	})

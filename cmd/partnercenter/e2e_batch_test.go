@@ -45,7 +45,7 @@ func TestBatchStopsOnALongRetryAfter(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "out.jsonl")
 	r := runCLI(t, e, "activate", "--file", csvPath, "--results", results, "--concurrency", "4", "--progress", "none")
 	line := lastLine(r.stderr)
-	stop := regexp.MustCompile(`^partnercenter: stopped: the service asked to wait 24h0m0s \(Retry-After: 86400\), more than --max-pause 1m0s; (\d+) subscriptions not done; finish them with: (.*)$`)
+	stop := regexp.MustCompile(`^partnercenter: stopped: the service asked to wait 24h0m0s \(Retry-After: 86400\), more than --max-pause 1m0s; (\d+) subscriptions? not done; finish them with: (.*)$`)
 	m := stop.FindStringSubmatch(line)
 	want := binary + " activate --file " + csvPath + " --results " + results + " --concurrency 4 --progress none --resume " + results
 	if r.code != exitTryLater || m == nil || m[2] != want {
