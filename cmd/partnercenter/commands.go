@@ -70,7 +70,7 @@ func (o linksOptions) check() error {
 func newLinksCommand(a *app) *cobra.Command {
 	var o linksOptions
 	cmd := &cobra.Command{
-		Use:   "links --customer C (--order O [--line-item N] | --subscription S)",
+		Use:   "links --customer C (--order O | --subscription S)",
 		Short: "Get activation links of an order, a line item or a subscription",
 		Example: `  # The links of every line item of an order, as a table
   partnercenter links --customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411 \
@@ -164,7 +164,7 @@ func newActivateCommand(a *app) *cobra.Command {
 	var o activateOptions
 	b := &o.batch
 	cmd := &cobra.Command{
-		Use:   "activate (--customer C --subscription S | --file subs.csv)",
+		Use:   "activate (--customer C --subscription S | --file F)",
 		Short: "Activate SaaS subscriptions of integration sandbox accounts",
 		Long: `Activate one subscription (--customer, --subscription), or a batch from a CSV
 file whose rows are "customer,subscription".
@@ -172,13 +172,13 @@ file whose rows are "customer,subscription".
 --file reads CSV only: a YAML, JSON, binary or empty file is refused (exit
 status 2) before anything is sent or written. The CSV may come from Excel: a
 byte-order mark, CR, LF or CRLF line endings, semicolons instead of commas,
-quoted fields and trailing commas are read as meant. A header row is recognised
-by its names (customer, customerId, "Customer ID", subscription,
+quoted fields and trailing commas are read as meant. A header row is
+recognised by its names (customer, customerId, "Customer ID", subscription,
 subscriptionId, "Subscription ID"... in any case and order); a first row that
-holds no id and names no column is refused, naming what it got. Blank lines and
-lines starting with # are skipped. A row that is not two GUIDs, or a malformed
-line (a quote left open), is reported with its line number and skipped, and so
-is a row that repeats an earlier one.
+holds no id and names no column is refused, naming what it got. Blank lines
+and lines starting with # are skipped. A row that is not two GUIDs, or a
+malformed line (a quote left open), is reported with its line number and
+skipped, and so is a row that repeats an earlier one.
 
 A batch runs --concurrency workers that share one pace: a 429's Retry-After
 pauses every worker, and the pace settles just under the limit the service
@@ -250,7 +250,9 @@ func (a *app) runActivate(ctx context.Context, o activateOptions) error {
 }
 
 func newSandboxCommand(a *app) *cobra.Command {
-	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox: serve it, and see its state"}
+	sb := &cobra.Command{Use: "sandbox", Short: "The local Partner Center sandbox: serve it, and see its state",
+		Example: `  partnercenter sandbox serve --ca-out ca.pem
+  partnercenter sandbox status`}
 	sb.AddCommand(newSandboxServeCommand(a), newSandboxStatusCommand(a))
 	return sb
 }
@@ -262,12 +264,18 @@ func newSandboxServeCommand(a *app) *cobra.Command {
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve a local Partner Center sandbox until interrupted",
-		Long: `Serve a local Partner Center sandbox until interrupted (make sandbox runs this).
+		Example: `  # Serve it, writing its certificate where other shells find it
+  partnercenter sandbox serve --ca-out ca.pem
 
-It prints a banner whose lines paste into a shell: the export lines of the environment
-that points this command (and the contract gate's live mode) at it, with its test
-credentials and the admin token of 'partnercenter sandbox status'. When it stops, it
-prints the same status summary.`,
+  # A sandbox that throttles: 5 requests a second, and 5% of attempts answered 429
+  partnercenter sandbox serve --rate-limit 5 --throttle-rate 0.05 --fault-seed 7`,
+		Long: `Serve a local Partner Center sandbox until interrupted (make sandbox runs
+this).
+
+It prints a banner whose lines paste into a shell: the export lines of the
+environment that points this command (and the contract gate's live mode) at
+it, with its test credentials and the admin token of 'partnercenter sandbox
+status'. When it stops, it prints the same status summary.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -289,14 +297,18 @@ func newSandboxStatusCommand(a *app) *cobra.Command {
 	var output string
 	status := &cobra.Command{
 		Use:   "status",
-		Short: "Show a running sandbox's state: activation counts, stored answers, faults",
-		Long: `Show a running sandbox's state: per subscription, whether it is active, how many times an
-activation took effect and how many answers of its activation the idempotency store holds;
-and the counters of requests and injected faults.
+		Short: "Show a running sandbox's state: activations, answers, faults",
+		Example: `  # In the shell where the sandbox's export lines were pasted
+  partnercenter sandbox status
+  partnercenter sandbox status -o json`,
+		Long: `Show a running sandbox's state: per subscription, whether it is active, how
+many times an activation took effect and how many answers of its activation
+the idempotency store holds; and the counters of requests and injected faults.
 
-It reads the sandbox's admin endpoint at --endpoint (default $PARTNER_CENTER_ENDPOINT), a
-loopback address, with the admin token of $PARTNER_CENTER_SANDBOX_TOKEN, trusting
-$PARTNER_CENTER_CA_FILE: the sandbox's banner exports all three.`,
+It reads the sandbox's admin endpoint at --endpoint (default
+$PARTNER_CENTER_ENDPOINT), a loopback address, with the admin token of
+$PARTNER_CENTER_SANDBOX_TOKEN, trusting $PARTNER_CENTER_CA_FILE: the sandbox's
+banner exports all three.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkOutput(output); err != nil {

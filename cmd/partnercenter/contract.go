@@ -14,22 +14,34 @@ import (
 // what contract.Run streams, through the same reporters as `make contract`, and exits with the
 // engine's verdict (1 when it fails, 2 on a usage error).
 func newContractCommand(a *app) *cobra.Command {
-	c := &cobra.Command{Use: "contract", Short: "The contract gate"}
+	c := &cobra.Command{Use: "contract", Short: "The contract gate", Example: `  partnercenter contract validate recordings/
+  partnercenter contract proxy --target https://api.partnercenter.microsoft.com`}
 	var strict bool
 	var format, suggestOverlay, specFile string
 	var reports []string
 	validate := &cobra.Command{
 		Use:   "validate PATH...",
-		Short: "Judge go-vcr v4 cassettes and HAR captures (folders or files) against openapi.yaml",
-		Long: `Judge every go-vcr v4 cassette (*.yaml, *.yml) and HAR 1.2 capture (*.har, as browser
-devtools, Fiddler and mitmproxy export it; each entry is an interaction) under each PATH
-against openapi.yaml, and scan it for secrets. Folders are walked recursively (symbolic
-links followed, hidden folders such as .git skipped). Interactions that are not Partner Center API calls (the token
-exchange, other hosts, paths outside /v1/) are listed as ignored, not judged; a run that
-judges no interaction fails. --suggest-overlay FILE also writes an OpenAPI Overlay 1.0
-document declaring every undeclared field seen (apply it with make apply-overlay).
+		Short: "Judge cassettes and HAR captures against openapi.yaml",
+		Example: `  # Judge a folder of recordings; a JUnit report for CI
+  partnercenter contract validate recordings/ --report junit=contract.xml
 
-The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`,
+  # Judge with openapi.yaml as patched by an overlay, without a rebuild
+  partnercenter contract validate --spec patched-openapi.yaml recordings/
+
+  # Write an overlay that declares the undeclared fields seen
+  partnercenter contract validate --suggest-overlay overlay.yaml capture.har`,
+		Long: `Judge every go-vcr v4 cassette (*.yaml, *.yml) and HAR 1.2 capture (*.har, as
+browser devtools, Fiddler and mitmproxy export it; each entry is an
+interaction) under each PATH against openapi.yaml, and scan it for secrets.
+Folders are walked recursively (symbolic links followed, hidden folders such
+as .git skipped). Interactions that are not Partner Center API calls (the
+token exchange, other hosts, paths outside /v1/) are listed as ignored, not
+judged; a run that judges no interaction fails. --suggest-overlay FILE also
+writes an OpenAPI Overlay 1.0 document declaring every undeclared field seen
+(apply it with make apply-overlay).
+
+The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage
+error.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("give at least one PATH (a folder or a cassette file)")

@@ -175,21 +175,32 @@ func newRootCommand(a *app) *cobra.Command {
 		Use:   "partnercenter",
 		Short: "Partner Center activation links and sandbox SaaS activation",
 		Long: `partnercenter gets commercial-marketplace activation links and activates SaaS
-subscriptions of integration sandbox accounts, one at a time or in batches that ride
-the throttle limit.
+subscriptions of integration sandbox accounts, one at a time or in batches that
+ride the throttle limit.
 
 Credentials come from the environment:
-  App-only:  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or any variable of
-             azidentity's EnvironmentCredential, e.g. AZURE_CLIENT_CERTIFICATE_PATH)
-  App+User:  PARTNER_CENTER_REFRESH_TOKEN, or PARTNER_CENTER_REFRESH_TOKEN_FILE (which
-             also receives each rotated refresh token), with AZURE_TENANT_ID and
-             AZURE_CLIENT_ID (AZURE_CLIENT_SECRET for a confidential app)
-  AZURE_AUTHORITY_HOST overrides the cloud's Entra authority; PARTNER_CENTER_CA_FILE
-  adds CA certificates to trust (both for a local sandbox).`,
+  App-only:  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or any
+             variable of azidentity's EnvironmentCredential, such as
+             AZURE_CLIENT_CERTIFICATE_PATH)
+  App+User:  PARTNER_CENTER_REFRESH_TOKEN, or PARTNER_CENTER_REFRESH_TOKEN_FILE
+             (which also receives each rotated refresh token), with
+             AZURE_TENANT_ID and AZURE_CLIENT_ID (AZURE_CLIENT_SECRET for a
+             confidential app)
+  AZURE_AUTHORITY_HOST overrides the cloud's Entra authority;
+  PARTNER_CENTER_CA_FILE adds CA certificates to trust (both for a local
+  sandbox).`,
+		Example: `  # A local sandbox in one shell; paste the export lines it prints into another
+  partnercenter sandbox serve
+  partnercenter links --customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411 \
+    --order Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1
+  partnercenter sandbox status`,
 		Version:       partnercenterVersion,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Flag descriptions wrap at 80 columns, as the rest of the help (TestHelpFitsIn80Columns).
+	root.SetUsageTemplate(strings.NewReplacer(".FlagUsages", ".FlagUsagesWrapped 80",
+		"for more information about a command.", "for more about a command.").Replace(root.UsageTemplate()))
 	f := root.PersistentFlags()
 	f.StringVar(&a.cloud, "cloud", "global", "Partner Center cloud: global, usgov or china")
 	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: $PARTNER_CENTER_ENDPOINT, else the cloud's)")

@@ -21,17 +21,23 @@ func newContractProxyCommand(a *app) *cobra.Command {
 	var target, listen, record, specFile string
 	var strict bool
 	cmd := &cobra.Command{
-		Use:   "proxy --target URL [--listen ADDR] [--record DIR] [--strict]",
-		Short: "Forward to Partner Center or a sandbox, judging (and recording) every exchange",
-		Long: `Serve a recording, validating proxy on a loopback address. Point any client's base
-URL at it (the .NET SDK's PartnerService.Instance.ApiRootUrl, a PowerShell or Java
-client's endpoint, this command's --endpoint): each request is forwarded to --target,
-each exchange under /v1/ is judged against openapi.yaml as it passes and its findings
-are printed at once. With --record, the exchanges are written under DIR as go-vcr v4
-cassettes, redacted: the bearer token is forwarded, never stored, and token exchanges
-are not recorded. Ctrl-C prints the coverage table; the exit status is 1 when any
-violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local
-sandbox's certificate).`,
+		Use:   "proxy --target URL [--record DIR]",
+		Short: "Forward to the service or a sandbox, judging every exchange",
+		Example: `  # Judge and record what a client sends to a local sandbox (Ctrl-C stops)
+  partnercenter contract proxy --target "$PARTNER_CENTER_ENDPOINT" --record rec/
+  partnercenter --endpoint http://127.0.0.1:8480 links \
+    --customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411 \
+    --order Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1`,
+		Long: `Serve a recording, validating proxy on a loopback address. Point any client's
+base URL at it (the .NET SDK's PartnerService.Instance.ApiRootUrl, a
+PowerShell or Java client's endpoint, this command's --endpoint): each request
+is forwarded to --target, each exchange under /v1/ is judged against
+openapi.yaml as it passes and its findings are printed at once. With --record,
+the exchanges are written under DIR as go-vcr v4 cassettes, redacted: the
+bearer token is forwarded, never stored, and token exchanges are not recorded.
+Ctrl-C prints the coverage table; the exit status is 1 when any violation was
+seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local sandbox's
+certificate).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			targetURL, err := checkProxyFlags(target, listen)
