@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -420,5 +423,45 @@ func TestResultsToAPipe(t *testing.T) {
 	}
 	if n := strings.Count(stdout.String(), `"status":"activated"`); n != len(ids) {
 		t.Fatalf("%d activated results in the pipe, want %d:\n%s", n, len(ids), stdout.String())
+	}
+}
+
+// A batch against a sandbox that limits the tenant to 40 requests a second and answers 5% of
+// the attempts it admits with a random 429 keeps at least 80% of the limit (the most it can
+// keep is 95%: a random 429 uses up a token): the random 429s do not ratchet the pace down.
+// The rate is the service's answers a second after the first two seconds (the results'
+// times), where the pace was found: the first second is the bucket's burst and the
+// Retry-After pause that shows the limit, the same on any machine. The sandbox's faults are
+// seeded (Faults.Seed), so the same attempts get the same 429s. TestPacerRandom429sKeepThePace
+// proves the same on a virtual clock, over ten minutes.
+func TestBatchKeepsThePaceUnderRandom429s(t *testing.T) {
+	const limit = 40
+	seed, ids := sandbox.SeedWithSubscriptions(320)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Seed: 21, RateLimit: limit, ThrottleRate: 0.05}})
+	e := withEndpoint(t, sb)
+	results := filepath.Join(t.TempDir(), "out.jsonl")
+	r := runCLI(t, e, "activate", "--file", batchCSV(t, ids), "--concurrency", "8", "--progress", "lines", "--results", results)
+	if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("%d activated, 0 already active, 0 failed", len(ids))) {
+		t.Fatalf("%+v", r)
+	}
+	var times []time.Time
+	for _, res := range readResults(t, results) {
+		at, err := time.Parse(time.RFC3339Nano, res.Time)
+		if err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, at)
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	from := times[0].Add(2 * time.Second)
+	n := len(times) - sort.Search(len(times), func(i int) bool { return !times[i].Before(from) })
+	rate := float64(n-1) / times[len(times)-1].Sub(from).Seconds()
+	st := sb.Stats()
+	t.Logf("%.1f/s of a %d/s limit after the first 2s; %d 429s of %d requests\n%s", rate, limit, st.Throttled, st.Requests, r.stderr)
+	if st.Throttled < 10 {
+		t.Fatalf("only %d 429s: the test means nothing", st.Throttled)
+	}
+	if rate < 0.8*limit {
+		t.Fatalf("the batch kept %.1f/s, under 80%% of the %d/s limit:\n%s", rate, limit, r.stderr)
 	}
 }
