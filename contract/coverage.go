@@ -90,24 +90,10 @@ func (c *Coverage) Write(w io.Writer) {
 	fmt.Fprintln(w, "(count of exchanges; '-': documented, not exercised)")
 }
 
-// textWidth is the width the text reports keep to: a terminal's, and a CI log's.
-const textWidth = 80
-
 // writeWrapped writes the words of items after label, wrapped at width under the label's
 // indent.
 func writeWrapped(w io.Writer, label string, items []string, width int) {
-	indent := strings.Repeat(" ", len(label))
-	line := label
-	for i, item := range items {
-		if i > 0 && len(line)+1+len(item) > width {
-			fmt.Fprintln(w, strings.TrimRight(line, " "))
-			line = indent
-		} else if i > 0 {
-			line += " "
-		}
-		line += item
-	}
-	fmt.Fprintln(w, strings.TrimRight(line, " "))
+	io.WriteString(w, Wrap(label+strings.Join(items, " "), width, strings.Repeat(" ", len(label))))
 }
 
 func marks(keys []string, seen map[string]int) []string {

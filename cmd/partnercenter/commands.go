@@ -267,7 +267,7 @@ func newSandboxServeCommand(a *app) *cobra.Command {
 		Example: `  # Serve it, writing its certificate where other shells find it
   partnercenter sandbox serve --ca-out ca.pem
 
-  # A sandbox that throttles: 5 requests a second, and 5% of attempts answered 429
+  # A sandbox that throttles: 5 requests a second, and 5% of attempts get a 429
   partnercenter sandbox serve --rate-limit 5 --throttle-rate 0.05 --fault-seed 7`,
 		Long: `Serve a local Partner Center sandbox until interrupted (make sandbox runs
 this).

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 )
 
 const defaultProxyListen = "127.0.0.1:8480"
@@ -52,15 +53,16 @@ certificate).`,
 			if err != nil {
 				return err
 			}
+			out := contract.NewTextPrinter(a.stdout)
 			p, err := contract.NewProxy(contract.ProxyOptions{
 				Target: targetURL, Transport: hc.Transport, Validator: v, RecordDir: record,
-				OnExchange: func(v contract.ProxyVerdict) { printExchange(a, v) },
+				OnExchange: func(v contract.ProxyVerdict) { printExchange(out, v) },
 				OnError:    func(err error) { fmt.Fprintln(a.stderr, "contract proxy:", err) },
 			})
 			if err != nil {
 				return err
 			}
-			return a.serveProxy(cmd.Context(), p, listen, targetURL)
+			return a.serveProxy(cmd.Context(), p, out, listen, targetURL)
 		},
 	}
 	cmd.Flags().StringVar(&target, "target", "", "base URL to forward to: the service (https://api.partnercenter.microsoft.com) or a sandbox")
@@ -93,10 +95,12 @@ func checkProxyFlags(target, listen string) (*url.URL, error) {
 }
 
 // printExchange prints an exchange's findings, or one "ok" line naming where it was recorded
-// (the same words a finding uses), so that the operator sees every exchange pass.
-func printExchange(a *app, v contract.ProxyVerdict) {
+// (the same words a finding uses), so that the operator sees every exchange pass. Findings
+// go through the gate's text printer: within 80 columns, a repeated one said once (the
+// BOM drift of every exchange, the secret's fix of every finding), counted when it stops.
+func printExchange(out *contract.TextPrinter, v contract.ProxyVerdict) {
 	if v.Ignored != "" {
-		fmt.Fprintf(a.stdout, "ignored: a request to %s (%d): %s; forwarded, not judged\n", v.Host, v.Status, v.Ignored)
+		out.Line(fmt.Sprintf("ignored: a request to %s (%d): %s; forwarded, not judged", v.Host, v.Status, v.Ignored))
 		return
 	}
 	if len(v.Findings) == 0 {
@@ -104,17 +108,17 @@ func printExchange(a *app, v contract.ProxyVerdict) {
 		if op == "" {
 			op = "(no operation)"
 		}
-		fmt.Fprintf(a.stdout, "ok: %s interaction %d: %s %d\n", v.Cassette, v.Interaction, op, v.Status)
+		out.Line(fmt.Sprintf("ok: %s interaction %d: %s %d", v.Cassette, v.Interaction, op, v.Status))
 		return
 	}
 	for _, f := range v.Findings {
-		fmt.Fprintln(a.stdout, f)
+		out.Finding(f)
 	}
 }
 
 // serveProxy serves p until ctx ends (Ctrl-C), then prints the coverage table and the
 // summary, and fails when any violation was seen.
-func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, target *url.URL) error {
+func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, out *contract.TextPrinter, listen string, target *url.URL) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("contract proxy: listen on %s: %w", listen, err)
@@ -122,7 +126,7 @@ func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, 
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	fmt.Fprintf(a.stdout, "contract proxy: listening on http://%s, forwarding to %s (Ctrl-C prints the coverage and stops)\n", ln.Addr(), target.Redacted())
+	out.Line(fmt.Sprintf("contract proxy: listening on http://%s, forwarding to %s (Ctrl-C prints the coverage and stops)", ln.Addr(), target.Redacted()))
 	select {
 	case <-ctx.Done():
 	case err := <-done:
@@ -137,6 +141,7 @@ func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, 
 		fmt.Fprintln(a.stderr, "contract proxy:", err)
 	}
 	saveErr := p.Close()
+	out.Close() // the counts of repeated drift
 	fmt.Fprintln(a.stdout)
 	p.Coverage().Write(a.stdout)
 	fmt.Fprintln(a.stdout, p.Summary())
@@ -144,7 +149,7 @@ func (a *app) serveProxy(ctx context.Context, p *contract.Proxy, listen string, 
 		return &exitError{code: exitFailed, err: saveErr}
 	}
 	if n := p.Violations(); n > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("%w: %d violations seen by the proxy", contract.ErrViolations, n)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%w: %s seen by the proxy", contract.ErrViolations, plural.Of(n, "violation"))}
 	}
 	return nil
 }

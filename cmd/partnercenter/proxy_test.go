@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/partnercenter-go/partnercenter"
+	probes "github.com/partnercenter-go/partnercenter/internal/gateprobes"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -174,7 +175,7 @@ func TestProxyEndToEnd(t *testing.T) {
 	}
 	// Each exchange is printed as it passes: "ok: ..." or its findings (the sandbox's byte-order
 	// mark is drift), naming the recording and the interaction.
-	if !strings.Contains(out, "-001.yaml interaction 0: GetOrderActivationLinks ") { // 200, or a fault
+	if !strings.Contains(unwrapped(out), "-001.yaml interaction 0: GetOrderActivationLinks ") { // 200, or a fault
 		t.Fatalf("the first exchange was not printed as it passed:\n%s", out)
 	}
 
@@ -220,8 +221,12 @@ func TestProxyViolation(t *testing.T) {
 	if !strings.Contains(string(body), `"status":1`) {
 		t.Fatalf("the answer was not passed on: %q", body)
 	}
-	line := proxy.waitFor(t, "violation:")
-	if !strings.Contains(line, "interaction 0: ActivateSubscription 200: /response/body/status") || !strings.Contains(line, record) {
+	// Printed as it passes, wrapped at 80 columns: the finding's lines come before Ctrl-C.
+	finding := []string{proxy.waitFor(t, "violation:")}
+	for !strings.Contains(finding[len(finding)-1], "/response/body/status") {
+		finding = append(finding, <-proxy.lines)
+	}
+	if line := probes.FindingLines(strings.Join(finding, "\n"))[0]; !strings.Contains(line, "interaction 0: ActivateSubscription 200: /response/body/status") || !strings.Contains(line, record) {
 		t.Fatalf("violation line: %q", line)
 	}
 	// A token request through the proxy: forwarded, listed as ignored, not recorded.
