@@ -67,13 +67,19 @@ FORMAT    ?=
 # lint-spec, so only a SPEC given on the command line or in the environment counts here.
 GATE_SPEC = $(if $(filter-out file,$(origin SPEC)),$(abspath $(SPEC)))
 
+# Colour only on a terminal, and not under NO_COLOR (no-color.org) or CI: escape codes in a
+# log file or a CI log are noise. Decided by the recipe's shell, whose stdout is make's
+# (not inside $$(...), whose stdout is a pipe).
+COLOR_DECISION = { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$(CI)" ] && nocolor=; } || nocolor=--no-color
+
 .PHONY: contract
 # With CASSETTES=, only the gate runs: the label filter skips the suite's self-tests and
 # -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
+	$(COLOR_DECISION); \
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" \
 	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
-	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract \
+	  $(GINKGO) run --succinct --randomize-all $$nocolor $(if $(CASSETTES),--label-filter=gate) ./contract \
 	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')
 
 # Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)

@@ -202,3 +202,37 @@ func TestMakeContractSpec(t *testing.T) {
 		t.Fatalf("make contract SPEC=<an overlay>: want exit 2 naming the file, got %v:\n%s", err, out)
 	}
 }
+
+// Colour only on a terminal with NO_COLOR unset (no-color.org): make contract on a terminal
+// (a pty, through util-linux's script) colours Ginkgo's report; with NO_COLOR set, or into a
+// pipe (a log), there is no escape code. The first case is the control: the decision is
+// what removes the colour, Ginkgo itself colours into a pipe too.
+func TestMakeContractColour(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatal("this test needs util-linux's script (a pty for make): ", err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "NO_COLOR=") {
+			env = append(env, kv)
+		}
+	}
+	negative, _ := filepath.Abs(filepath.Join(repoRoot, "contract/testdata/har-negative"))
+	onTerminal := func(extra ...string) string {
+		cmd := exec.Command(script, "-qec", "make -s --no-print-directory -C "+repoRoot+" contract CASSETTES="+negative, "/dev/null")
+		cmd.Env = append(append(env[:len(env):len(env)], "TERM=xterm"), extra...)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := onTerminal(); !strings.Contains(out, "\x1b[") {
+		t.Fatalf("control: on a terminal, Ginkgo's report has no colour:\n%s", out)
+	}
+	if out := onTerminal("NO_COLOR=1"); strings.Contains(out, "\x1b[") || !strings.Contains(out, "violation: ") {
+		t.Errorf("NO_COLOR=1 on a terminal: escape codes, or no report:\n%q", out)
+	}
+	out, _ := runMake(t, env, "CASSETTES="+negative)
+	if strings.Contains(out, "\x1b[") || !strings.Contains(out, "violation: ") {
+		t.Errorf("into a pipe: escape codes, or no report:\n%q", out)
+	}
+}
