@@ -21,6 +21,8 @@ type TextPrinter struct {
 	w      io.Writer
 	groups map[string]*repeated
 	order  []*repeated
+	fixes  map[string]*repeated // long fixes ("holds a credential: <fix>") printed, by fix
+	fixOrd []*repeated
 }
 
 type repeated struct {
@@ -28,9 +30,13 @@ type repeated struct {
 	more  int
 }
 
+// minFixLength is the length from which the fix of a finding (its reason after the first
+// ": ") is said once: shorter ones cost less than a reference to them.
+const minFixLength = 60
+
 // NewTextPrinter prints to w.
 func NewTextPrinter(w io.Writer) *TextPrinter {
-	return &TextPrinter{w: w, groups: map[string]*repeated{}}
+	return &TextPrinter{w: w, groups: map[string]*repeated{}, fixes: map[string]*repeated{}}
 }
 
 // Finding prints f, or notes it as a repeat.
@@ -40,6 +46,18 @@ func (p *TextPrinter) Finding(f Finding) error {
 	if g == nil {
 		p.groups[key] = &repeated{first: f}
 		p.order = append(p.order, p.groups[key])
+		// A long fix shared with a finding printed before (a secret's, at every field that
+		// holds one) is said once.
+		if what, fix, ok := strings.Cut(f.Reason, ": "); ok && len(fix) >= minFixLength {
+			if r := p.fixes[fix]; r != nil {
+				r.more++
+				short := f
+				short.Reason = what + ": the fix as above"
+				return p.Line(short.String())
+			}
+			p.fixes[fix] = &repeated{first: f}
+			p.fixOrd = append(p.fixOrd, p.fixes[fix])
+		}
 		return p.Line(f.String())
 	}
 	g.more++
@@ -68,7 +86,16 @@ func (p *TextPrinter) Close() error {
 			return err
 		}
 	}
-	p.groups, p.order = map[string]*repeated{}, nil
+	for _, r := range p.fixOrd {
+		if r.more == 0 {
+			continue
+		}
+		_, fix, _ := strings.Cut(r.first.Reason, ": ")
+		if err := p.Line(fmt.Sprintf("%s: the fix above (%s) applies to %s", r.first.Severity, firstWords(fix, 40), plural.Of(r.more, "more finding"))); err != nil {
+			return err
+		}
+	}
+	p.groups, p.order, p.fixes, p.fixOrd = map[string]*repeated{}, nil, map[string]*repeated{}, nil
 	return nil
 }
 

@@ -31,13 +31,14 @@ func TestWrap(t *testing.T) {
 }
 
 // A finding repeated in other exchanges is said once: drift is counted ("and 2 more"),
-// a violation is a short line naming its exchange. The control: different reasons are each
+// a violation is a short line naming its exchange; a long fix shared by findings at other
+// fields (a secret's) is said once, counted at the end. The control: different reasons are each
 // printed in full.
 func TestTextPrinterSaysRepeatsOnce(t *testing.T) {
 	var b strings.Builder
 	p := contract.NewTextPrinter(&b)
 	bom := contract.Finding{Severity: contract.Drift, Cassette: "a.yaml", OperationID: "ActivateSubscription", Status: 200, Pointer: "/response/body", Reason: "starts with a UTF-8 byte-order mark (EF BB BF): clients must strip it"}
-	secret := contract.Finding{Severity: contract.Violation, Cassette: "a.yaml", OperationID: "ActivateSubscription", Status: 200, Pointer: "/request/header/Authorization", Reason: "holds a bearer token: re-record with the recorder's hook that removes it"}
+	secret := contract.Finding{Severity: contract.Violation, Cassette: "a.yaml", OperationID: "ActivateSubscription", Status: 200, Pointer: "/request/header/Authorization", Reason: "holds a bearer token: re-record with the recorder's hook that removes every credential before it is saved"}
 	for i := range 3 {
 		bom.Interaction, secret.Interaction = i, i
 		p.Finding(bom)
@@ -46,12 +47,16 @@ func TestTextPrinterSaysRepeatsOnce(t *testing.T) {
 	other := bom
 	other.Reason = "is empty"
 	p.Finding(other)
+	cookie := secret
+	cookie.Pointer, cookie.Reason = "/request/header/Cookie", "holds a cookie: re-record with the recorder's hook that removes every credential before it is saved"
+	p.Finding(cookie)
 	p.Close()
 	out := b.String()
 	if strings.Count(out, "byte-order mark") != 2 || !strings.Contains(out, "in 2 more exchanges (--format json lists each)") {
 		t.Errorf("the drift is not said once with a count:\n%s", out)
 	}
-	if strings.Count(out, "re-record with") != 1 || strings.Count(out, "Authorization: the same as above") != 2 {
+	if strings.Count(out, "re-record with") != 2 || strings.Count(out, "Authorization: the same as above") != 2 ||
+		!strings.Contains(out, "Cookie: holds a cookie: the fix as above") || !strings.Contains(strings.ReplaceAll(out, "\n  ", " "), "applies to 1 more finding\n") {
 		t.Errorf("the violation's fix is not said once:\n%s", out)
 	}
 	if !strings.Contains(out, "/response/body: is empty") {
