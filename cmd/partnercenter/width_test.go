@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -71,5 +73,36 @@ func TestHelpAndReportFitIn80Columns(t *testing.T) {
 		if long := overWidth(r.stdout + r.stderr); len(long) > 0 {
 			t.Errorf("%v: %d lines over 80 columns:\n%s", args, len(long), strings.Join(long, "\n"))
 		}
+	}
+}
+
+// The examples of the commands that talk to Partner Center run as written against a
+// sandbox (its banner pasted into the shell), each exiting 0: they are real commands, not
+// sketches.
+func TestExamplesRunAgainstTheSandbox(t *testing.T) {
+	s := serve(t)
+	root := newRootCommand(&app{getenv: os.Getenv})
+	dir := t.TempDir()
+	var env []string
+	for _, kv := range s.env {
+		if p, ok := strings.CutPrefix(kv, "PATH="); ok {
+			kv = "PATH=" + filepath.Dir(binary) + ":" + p // "partnercenter" is the built binary
+		}
+		env = append(env, kv)
+	}
+	for _, path := range [][]string{{"links"}, {"activate"}, {"sandbox", "status"}} {
+		cmd, _, err := root.Find(path)
+		if err != nil || cmd.Example == "" {
+			t.Fatalf("%v: no example (%v)", path, err)
+		}
+		sh := exec.Command("sh", "-e", "-c", cmd.Example)
+		sh.Env, sh.Dir = env, dir
+		if out, err := sh.CombinedOutput(); err != nil {
+			t.Errorf("the examples of partnercenter %s fail: %v\n%s\n%s", strings.Join(path, " "), err, cmd.Example, out)
+		}
+	}
+	// They did what they say: activate's two examples activated their two subscriptions.
+	if got := activations(s.status(t)); got[subA] != 1 || got[subB] != 1 {
+		t.Errorf("activations after the examples: %v", got)
 	}
 }
