@@ -3,6 +3,7 @@ package contract_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/partnercenter-go/partnercenter/contract"
 )
@@ -62,4 +63,27 @@ func TestTextPrinterSaysRepeatsOnce(t *testing.T) {
 	if !strings.Contains(out, "/response/body: is empty") {
 		t.Errorf("control: another reason is printed:\n%s", out)
 	}
+}
+
+// FuzzWrap: any text, any width from 10: no panic, no line wider than the width, and the
+// words come back (the text's spaces aside) in order.
+func FuzzWrap(f *testing.F) {
+	f.Add("drift: contract/testdata/cassettes/published/x/y.yaml interaction 0: a b c", 80)
+	f.Add(strings.Repeat("/", 300), 10)
+	f.Add("a\nb  c\n\n", 12)
+	f.Fuzz(func(t *testing.T, s string, width int) {
+		if width < 10 || width > 200 || !utf8.ValidString(s) {
+			return
+		}
+		out := contract.Wrap(s, width, "  ")
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if len(l) > width {
+				t.Fatalf("a line of %d bytes at width %d: %q", len(l), width, l)
+			}
+		}
+		squeeze := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if squeeze(out) != squeeze(s) {
+			t.Fatalf("the text changed:\n%q\n%q", s, out)
+		}
+	})
 }

@@ -156,6 +156,7 @@ func FuzzParseRows(f *testing.F) {
 		`"a""b",c` + "\n" + `"x"y,z`,
 		"\xff\xfe\x00",
 		"subscription,customer,customer\n" + s1 + "," + c1 + "," + c1,
+		"---\nversion: 2\ninteractions: []\n", `{"log":{"entries":[]}}`, "PK\x03\x04\x00", " \n\t", "cust id,sub\n" + c1 + "," + s1,
 	} {
 		f.Add(seed)
 	}
