@@ -62,18 +62,18 @@ const maxReportedRows = 10
 // there, before anything is read, sent or written.
 func (opts batchOptions) check() error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
-		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
+		return usagef("--concurrency %d: want 1 to 256 workers, e.g. --concurrency 8", opts.concurrency)
 	}
 	if opts.rate < 0 || math.IsNaN(opts.rate) || math.IsInf(opts.rate, 0) { // NaN passed "< 0" and ran unpaced
-		return usagef("--rate %v: a number of requests per second, not negative", opts.rate)
+		return usagef("--rate %v: want requests per second, not negative, e.g. --rate 10", opts.rate)
 	}
 	if opts.maxPause < time.Second {
-		return usagef("--max-pause %v: at least 1s", opts.maxPause)
+		return usagef("--max-pause %v: want at least 1s, e.g. --max-pause 5m", opts.maxPause)
 	}
 	switch opts.progress {
 	case "auto", "bar", "lines", "none":
 	default:
-		return usagef("--progress %q: want auto, bar, lines or none", opts.progress)
+		return usagef("--progress %q: want auto, bar, lines or none, e.g. --progress lines", opts.progress)
 	}
 	if err := checkInputFile("file", opts.file); err != nil {
 		return err

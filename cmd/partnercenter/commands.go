@@ -26,7 +26,7 @@ func addOutputFlag(cmd *cobra.Command, output *string) {
 
 func checkOutput(output string) error {
 	if output != "table" && output != "json" {
-		return usagef("--output %q: want table or json", output)
+		return usagef("--output %q: want table or json, e.g. -o json", output)
 	}
 	return nil
 }

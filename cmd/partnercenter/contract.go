@@ -52,26 +52,38 @@ error.`,
 			if err := checkPathArgs(args); err != nil {
 				return err
 			}
+			if suggestOverlay != "" {
+				if err := checkOutputFile("suggest-overlay", suggestOverlay); err != nil {
+					return err
+				}
+			}
 			reporter, err := contract.NewReporter(format, a.stdout, "")
 			if err != nil {
 				return usagef("--format: %v", err)
 			}
-			var junitFiles []*os.File
 			for _, r := range reports {
 				kind, file, ok := strings.Cut(r, "=")
 				if !ok || kind != "junit" || file == "" {
-					return usagef("--report %q: want junit=FILE", r)
+					return usagef("--report %q: want junit=FILE, e.g. --report junit=contract.xml", r)
 				}
+				if err := checkOutputFile("report", file); err != nil {
+					return err
+				}
+			}
+			// The spec is loaded before any report file is created: a bad --spec writes nothing.
+			v, err := a.newValidator(specFile, contract.Options{Strict: strict})
+			if err != nil {
+				return err
+			}
+			var junitFiles []*os.File
+			for _, r := range reports {
+				_, file, _ := strings.Cut(r, "=")
 				f, err := os.Create(file)
 				if err != nil {
 					return fmt.Errorf("--report: %w", err)
 				}
 				defer f.Close()
 				junitFiles = append(junitFiles, f)
-			}
-			v, err := a.newValidator(specFile, contract.Options{Strict: strict})
-			if err != nil {
-				return err
 			}
 			reporters := []contract.Reporter{reporter}
 			if suggestOverlay != "" {

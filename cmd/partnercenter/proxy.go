@@ -78,15 +78,15 @@ certificate).`,
 // it must not be reachable from another machine.
 func checkProxyFlags(target, listen string) (*url.URL, error) {
 	if target == "" {
-		return nil, usagef("--target is required: the base URL to forward to")
+		return nil, usagef("--target is required: the base URL to forward to, e.g. --target https://api.partnercenter.microsoft.com")
 	}
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef("--target %q: want an http:// or https:// URL", target)
+		return nil, usagef("--target %q: want an http:// or https:// URL, e.g. --target https://api.partnercenter.microsoft.com", target)
 	}
 	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
-		return nil, usagef("--listen %q: want HOST:PORT", listen)
+		return nil, usagef("--listen %q: want HOST:PORT, e.g. --listen 127.0.0.1:8480", listen)
 	}
 	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
 		return nil, usagef("--listen %q: the proxy listens on a loopback address only (127.0.0.1, ::1 or localhost)", listen)

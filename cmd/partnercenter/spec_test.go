@@ -60,4 +60,13 @@ func TestSpecFlag(t *testing.T) {
 	} {
 		usageRefused(t, runCLI(t, tc.env, tc.args...), tc.args, tc.mention, tc.help)
 	}
+	// Nothing written: a bad spec is found before the report file is created.
+	report := filepath.Join(t.TempDir(), "junit.xml")
+	args := []string{"contract", "validate", "--spec", overlay, "--report", "junit=" + report, cassettes}
+	usageRefused(t, runCLI(t, base, args...), args, "an OpenAPI Overlay", "partnercenter contract validate")
+	if _, err := os.Stat(report); err == nil {
+		t.Error("the report file was created for a run refused as bad usage")
+	}
+	args = []string{"contract", "validate", "--report", "junit=" + filepath.Join(t.TempDir(), "no", "junit.xml"), cassettes}
+	usageRefused(t, runCLI(t, base, args...), args, "does not exist", "partnercenter contract validate")
 }
