@@ -139,6 +139,7 @@ func getLinks(ctx context.Context, client *partnercenter.Client, o linksOptions)
 type activateOptions struct {
 	customer, subscription, output string
 	batch                          batchOptions
+	batchFlags                     []string // the batch's flags given (they need --file)
 }
 
 func (o activateOptions) check() error {
@@ -153,6 +154,9 @@ func (o activateOptions) check() error {
 	}
 	if o.customer == "" && o.subscription == "" {
 		return usagef("give --customer and --subscription, or --file, e.g. --file subscriptions.csv")
+	}
+	if len(o.batchFlags) > 0 {
+		return usagef("--%s goes with --file (a batch), e.g. --file subscriptions.csv --%s ...", o.batchFlags[0], o.batchFlags[0])
 	}
 	if err := checkGUIDFlag("customer", o.customer); err != nil {
 		return err
@@ -208,6 +212,12 @@ on bad usage, 75 when stopped by a long Retry-After, 130 when interrupted.`,
   partnercenter activate --file subscriptions.csv --results results.jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.batchFlags = nil
+			for _, f := range []string{"concurrency", "results", "resume", "force", "max-pause", "rate", "progress"} {
+				if cmd.Flags().Changed(f) {
+					o.batchFlags = append(o.batchFlags, f)
+				}
+			}
 			return a.runActivate(cmd.Context(), o)
 		},
 	}

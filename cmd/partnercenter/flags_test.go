@@ -57,6 +57,8 @@ func TestFlagValues(t *testing.T) {
 		{[]string{"activate", "--customer", customer, "--subscription", "{" + subA + "}"}, `--subscription "{` + subA + `}": want a GUID`, "partnercenter activate"},
 		{[]string{"activate", "--customer", "x"}, `--customer "x": want a GUID, ` + eg, "partnercenter activate"},
 		{[]string{"activate", "--subscripton", subA}, "did you mean --subscription?", "partnercenter activate"},
+		{[]string{"activate", "--customer", customer, "--subscription", subA, "--force"}, "--force goes with --file (a batch), e.g. --file subscriptions.csv --force", "partnercenter activate"},
+		{[]string{"activate", "--customer", customer, "--subscription", subA, "--results", results}, "--results goes with --file", "partnercenter activate"},
 		{[]string{"lnks"}, `unknown command "lnks" for "partnercenter"; did you mean "links"?`, "partnercenter"},
 		{[]string{"contract", "valdate"}, `did you mean "validate"?`, "partnercenter contract"},
 		{batch(filepath.Join(dir, "none.csv")), `--file "` + filepath.Join(dir, "none.csv") + `": no such file`, "partnercenter activate"},
