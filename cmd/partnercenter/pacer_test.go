@@ -250,6 +250,9 @@ func TestPacerRandom429sKeepThePace(t *testing.T) {
 			p := newPacer(tc.initial, time.Minute, nil)
 			granted, lowest := simulate(p, limit, tc.share, tc.seed, 8, 10*time.Minute)
 			t.Logf("granted %.1f/s of %v, lowest pace %.1f/s", granted, limit, lowest)
+			if tc.share == 0 && (lowest < 0.95*limit || lowest > limit) {
+				t.Errorf("without random 429s the pace must settle just under the limit: lowest %.1f/s", lowest)
+			}
 			if granted < 0.8*limit || lowest < 0.4*limit {
 				t.Errorf("granted %.1f/s, lowest pace %.1f/s: want at least %.0f/s granted and a pace never under %.0f/s", granted, lowest, 0.8*limit, 0.4*limit)
 			}
