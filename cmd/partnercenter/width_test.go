@@ -97,8 +97,12 @@ func TestExamplesRunAgainstTheSandbox(t *testing.T) {
 		}
 		sh := exec.Command("sh", "-e", "-c", cmd.Example)
 		sh.Env, sh.Dir = env, dir
-		if out, err := sh.CombinedOutput(); err != nil {
+		out, err := sh.CombinedOutput()
+		if err != nil {
 			t.Errorf("the examples of partnercenter %s fail: %v\n%s\n%s", strings.Join(path, " "), err, cmd.Example, out)
+		}
+		if long := overWidth(string(out)); path[0] == "sandbox" && len(long) > 0 {
+			t.Errorf("partnercenter sandbox status prints %d lines over 80 columns:\n%s", len(long), strings.Join(long, "\n"))
 		}
 	}
 	// They did what they say: activate's two examples activated their two subscriptions.
