@@ -103,6 +103,22 @@ func checkPathArgs(paths []string) error {
 	return nil
 }
 
+// checkOutputDir: a folder the command writes into exists, or its parent does (it is
+// created then); a typo is found before a session is recorded, not when it is saved.
+func checkOutputDir(flag, dir string) error {
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return usagef("--%s %s: a file, not a folder", flag, quoteValue(dir))
+		}
+		return nil
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if st, err := os.Stat(parent); err != nil || !st.IsDir() {
+		return usagef("--%s %s: the folder %s does not exist, e.g. --%s recordings", flag, quoteValue(dir), quoteValue(parent), flag)
+	}
+	return nil
+}
+
 // unwrapPath drops the path an *os.PathError repeats: the message names it already.
 func unwrapPath(err error) error {
 	var pe *os.PathError

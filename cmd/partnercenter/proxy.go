@@ -45,6 +45,11 @@ certificate).`,
 			if err != nil {
 				return err
 			}
+			if record != "" {
+				if err := checkOutputDir("record", record); err != nil {
+					return err
+				}
+			}
 			v, err := a.newValidator(specFile, contract.Options{Strict: strict})
 			if err != nil {
 				return err
