@@ -53,7 +53,7 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 	$(OASDIFF) breaking "$$base" $(SPEC) --fail-on ERR
 
 # The contract gate. CASSETTES=<dir or file> judges other recordings (and nothing else runs);
-# STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
+# STRICT=1 makes undeclared fields violations; SPEC=<file> judges with another spec; FORMAT=text|json|github prints as the command's
 # --format; REPORT=<file> writes a JUnit report (one testcase per interaction), REPORT=html=<file>
 # an HTML report (docs/html-report.md); several: REPORT="junit=gate.xml html=gate.html";
 # MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
@@ -63,13 +63,24 @@ MODE      ?=
 REPORT    ?=
 FORMAT    ?=
 
+# SPEC=<file> judges with that OpenAPI document (openapi.yaml with an overlay applied, say);
+# by default the gate judges with the spec built from openapi.yaml. SPEC has a default for
+# lint-spec, so only a SPEC given on the command line or in the environment counts here.
+GATE_SPEC = $(if $(filter-out file,$(origin SPEC)),$(abspath $(SPEC)))
+
+# Colour only on a terminal, and not under NO_COLOR (no-color.org) or CI: escape codes in a
+# log file or a CI log are noise. Decided by the recipe's shell, whose stdout is make's
+# (not inside $$(...), whose stdout is a pipe).
+COLOR_DECISION = { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$(CI)" ] && nocolor=; } || nocolor=--no-color
+
 .PHONY: contract
 # With CASSETTES=, only the gate runs: the label filter skips the suite's self-tests and
 # -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
-	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
+	$(COLOR_DECISION); \
+	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" \
 	  REPORT="$(REPORT)" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
-	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract \
+	  $(GINKGO) run --succinct --randomize-all $$nocolor $(if $(CASSETTES),--label-filter=gate) ./contract \
 	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')
 
 # Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)
@@ -84,8 +95,13 @@ apply-overlay: ## Apply OVERLAY=<file> (an OpenAPI Overlay 1.0 document) to open
 SANDBOX_FLAGS ?=
 
 .PHONY: sandbox
+# Built, then run, rather than `go run`: on Ctrl-C, go run exits 1 even when the sandbox
+# stops cleanly (exit 0), and make then reports "Error 1". GNU make still ends by the SIGINT
+# it received itself (the shell's status 130), printing nothing.
 sandbox: ## Serve a local Partner Center sandbox: partnercenter sandbox serve, with SANDBOX_FLAGS (e.g. SANDBOX_FLAGS="--ca-out ca.pem").
-	$(GO) run ./cmd/partnercenter sandbox serve $(SANDBOX_FLAGS)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/partnercenter" ./cmd/partnercenter; \
+	"$$tmp/partnercenter" sandbox serve $(SANDBOX_FLAGS)
 
 .PHONY: vet
 vet: ## go vet, staticcheck and gofmt.

@@ -76,8 +76,9 @@ type ClientOptions struct {
 	// leaves the SDK's part out.
 	Telemetry policy.TelemetryOptions
 
-	// Logging configures azcore logging (azcore/log). The Authorization header, and response
-	// headers that may echo a credential (WWW-Authenticate), are always redacted; with
+	// Logging configures azcore logging (azcore/log). The Authorization header is always
+	// redacted, and a credential inside any other header (a token quoted in WWW-Authenticate)
+	// is masked, the challenge's realm and error staying readable; with
 	// IncludeBody, credentials inside bodies are masked too, and a body is logged only up to
 	// MaxResponseBodyBytes. MS-RequestId and MS-CorrelationId are logged.
 	Logging policy.LogOptions

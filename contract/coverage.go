@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -80,19 +79,25 @@ func (c *Coverage) Exercised(id string, status int) bool {
 	return false
 }
 
-// Write prints the coverage table: per operation, each documented status and media type,
-// marked with how many exchanges exercised it ("-" for none).
+// Write prints the coverage table within 80 columns: per operation, a line of its
+// documented statuses and one of its media types, each marked with how many exchanges
+// exercised it ("-" for none), wrapped under their label.
 func (c *Coverage) Write(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "operation\tstatuses (exercised count)\tmedia types (exercised count)")
 	for _, oc := range c.ops {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", oc.id, marks(oc.statuses, oc.seenStatus), marks(oc.mediaTypes, oc.seenMT))
+		fmt.Fprintln(w, oc.id)
+		writeWrapped(w, "  statuses     ", marks(oc.statuses, oc.seenStatus), textWidth)
+		writeWrapped(w, "  media types  ", marks(oc.mediaTypes, oc.seenMT), textWidth)
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "(a status or media type with '-' was documented but not exercised)")
+	fmt.Fprintln(w, "(count of exchanges; '-': documented, not exercised)")
 }
 
-func marks(keys []string, seen map[string]int) string {
+// writeWrapped writes the words of items after label, wrapped at width under the label's
+// indent.
+func writeWrapped(w io.Writer, label string, items []string, width int) {
+	io.WriteString(w, Wrap(label+strings.Join(items, " "), width, strings.Repeat(" ", len(label))))
+}
+
+func marks(keys []string, seen map[string]int) []string {
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		n := "-"
@@ -101,12 +106,14 @@ func marks(keys []string, seen map[string]int) string {
 		}
 		parts = append(parts, k+":"+n)
 	}
+	var extra []string
 	for k := range seen {
 		if !slices.Contains(keys, k) {
-			parts = append(parts, k+":"+fmt.Sprint(seen[k])+"(undocumented)")
+			extra = append(extra, k+":"+fmt.Sprint(seen[k])+"(undocumented)")
 		}
 	}
-	return strings.Join(parts, " ")
+	sort.Strings(extra) // a map's order would make two runs' tables differ
+	return append(parts, extra...)
 }
 
 // coverageJSON is one operation's coverage as the JSON and JUnit outputs give it: each

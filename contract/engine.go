@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 )
 
 // The engine is the gate's one verdict: `make contract`, `partnercenter contract validate` and
@@ -67,7 +68,7 @@ type Summary struct {
 }
 
 // ErrViolations is the error of a run with violations.
-var ErrViolations = errors.New("contract: the exchanges and openapi.yaml disagree")
+var ErrViolations = errors.New("contract: the exchanges and the spec disagree")
 
 // ErrNothingJudged is the error of a run that judged no interaction: a gate that saw nothing
 // must not pass.
@@ -77,7 +78,7 @@ var ErrNothingJudged = errors.New("contract: no interaction was judged")
 func (s *Summary) Err() error {
 	switch {
 	case s.Violations > 0:
-		return fmt.Errorf("%w: %d violations in %d interactions of %d files", ErrViolations, s.Violations, s.Interactions, s.Files)
+		return fmt.Errorf("%w: %s", ErrViolations, plural.Of(s.Violations, "violation"))
 	case s.Judged == 0:
 		return fmt.Errorf("%w: %d files, %d interactions, %d of them ignored", ErrNothingJudged, s.Files, s.Interactions, s.Ignored)
 	}

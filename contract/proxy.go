@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"github.com/partnercenter-go/partnercenter/internal/plural"
+
 	"errors"
 	"fmt"
 	"io"
@@ -129,9 +131,10 @@ func (p *Proxy) Violations() int {
 func (p *Proxy) Summary() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not Partner Center API calls)", p.judged, p.violations, p.findings, p.ignored)
+	s := fmt.Sprintf("%s judged, %s, %s in all, %d ignored (not API calls)", plural.Of(p.judged, "exchange"),
+		plural.Of(p.violations, "violation"), plural.Of(p.findings, "finding"), p.ignored)
 	if p.rec != nil {
-		s += "; recorded under " + p.rec.dir
+		s += "\nrecorded under " + p.rec.dir
 	}
 	return s
 }

@@ -71,6 +71,7 @@ type apiHandler struct {
 	faults    Faults
 	stats     *stats
 	idem      *idempotency
+	scenarios *scenarios
 
 	mu       sync.Mutex
 	attempts *recent[int]       // tenant/request id -> attempts seen
@@ -132,6 +133,10 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			reasons = append(reasons, f.Pointer+": "+f.Reason)
 		}
 		writeError(w, http.StatusBadRequest, codeInvalidInput, "Invalid request input: "+strings.Join(reasons, "; "))
+		return
+	}
+
+	if h.scenarios.play(w, r) {
 		return
 	}
 

@@ -57,6 +57,11 @@ type Options struct {
 	// PlainJSON answers plain JSON: no UTF-8 byte-order mark and no charset parameter, which
 	// the real service sends (quirks.go). Off by default: the sandbox plays the service.
 	PlainJSON bool
+	// RequireMFA refuses App+User tokens whose sign-in was not MFA-verified (a refresh token
+	// of the seed without `mfa: true`) with 401 code 900421, as Partner Center does from
+	// 2026-04-01 (https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa).
+	// App-only tokens are not affected.
+	RequireMFA bool
 	// ReadTimeout bounds reading a whole request, body included (default 30 s), so that slow
 	// bodies sent to the unauthenticated token endpoint cannot hold connections open;
 	// WriteTimeout bounds a request from its headers to the end of its answer (default 60 s
@@ -143,6 +148,7 @@ func New(opts Options) (*Sandbox, error) {
 	sb.URL = scheme + "://" + ln.Addr().String()
 
 	toks := newTokens(opts.Seed, opts.TokenLifetime, func() string { return sb.URL })
+	toks.requireMFA = opts.RequireMFA
 	handler := &apiHandler{
 		next:      gen.Handler(gen.NewStrictHandler(&api{st: sb.State}, nil)),
 		tokens:    toks,
@@ -150,6 +156,7 @@ func New(opts Options) (*Sandbox, error) {
 		faults:    opts.Faults,
 		stats:     sb.stats,
 		idem:      newIdempotency(opts.IdempotencyWindow, opts.IdempotencyRecords),
+		scenarios: newScenarios(opts.Seed),
 		attempts:  newRecent[int](opts.IdempotencyWindow, opts.IdempotencyRecords),
 		buckets:   map[string]*bucket{},
 	}

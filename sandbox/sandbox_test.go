@@ -102,8 +102,9 @@ func TestProductionAccountIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ActivateSubscription(ctx, prodCustomer, prodSub, nil)
-	pe := wantError(t, err, 400, partnercenter.CodeInvalidInput)
-	if !strings.Contains(pe.Description, "integration sandbox") {
+	// 403 800019: docs/spec-decisions.md.
+	pe := wantError(t, err, 403, partnercenter.CodeNonSandboxTenant)
+	if !strings.Contains(pe.Description, "publisher's site") {
 		t.Fatalf("the refusal does not say why: %q", pe.Description)
 	}
 	if sb.State.Active(prodSub) || sb.State.Activations(prodSub) != 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/internal/mediatype"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
 
@@ -129,7 +130,8 @@ func (c *Collector) FinishProxy(cov *contract.Coverage) {
 	if !c.Pass {
 		verdict = "FAIL"
 	}
-	c.Headline = fmt.Sprintf("%s: %d exchanges: %d judged, %d ignored; %d violations, %d drift", verdict, p.interactions, p.judged, p.ignored, p.violations, p.drift)
+	c.Headline = fmt.Sprintf("%s: %s: %d judged, %d ignored; %s, %d drift", verdict, plural.Of(p.interactions, "exchange"),
+		p.judged, p.ignored, plural.Of(p.violations, "violation"), p.drift)
 	c.Counts = []Count{{"exchanges", p.interactions}, {"judged", p.judged}, {"ignored", p.ignored}, {"violations", p.violations}, {"drift", p.drift}}
 	c.SetCoverage(cov)
 }
