@@ -35,7 +35,8 @@ func newContractProxyCommand(a *app) *cobra.Command {
     --order Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1
 
   # At Ctrl-C, also write the session as an HTML page
-  partnercenter contract proxy --target "$PARTNER_CENTER_ENDPOINT" --report html=proxy.html`,
+  partnercenter contract proxy --target "$PARTNER_CENTER_ENDPOINT" \
+    --report html=proxy.html`,
 		Long: `Serve a recording, validating proxy on a loopback address. Point any client's
 base URL at it (the .NET SDK's PartnerService.Instance.ApiRootUrl, a
 PowerShell or Java client's endpoint, this command's --endpoint): each request
@@ -44,8 +45,8 @@ openapi.yaml as it passes and its findings are printed at once. With --record,
 the exchanges are written under DIR as go-vcr v4 cassettes, redacted: the
 bearer token is forwarded, never stored, and token exchanges are not recorded.
 Ctrl-C prints the coverage table (and writes --report html=FILE, the HTML
-page); the exit status is 1 when any violation was seen. PARTNER_CENTER_CA_FILE adds CAs to trust for --target (a local sandbox's
-certificate).`,
+page); the exit status is 1 when any violation was seen. PARTNER_CENTER_CA_FILE
+adds CAs to trust for --target (a local sandbox's certificate).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			targetURL, err := checkProxyFlags(target, listen)

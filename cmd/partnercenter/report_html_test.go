@@ -71,7 +71,8 @@ func TestContractReportErrors(t *testing.T) {
 		{[]string{"contract", "proxy", "--target", "https://example.com", "--report", "junit=" + out}, 2, "contract proxy writes html=FILE reports only"},
 		{[]string{"contract", "proxy", "--target", "https://example.com", "--report", "xml=" + out}, 2, `unknown report kind "xml"`},
 		{[]string{"contract", "validate", filepath.Join(dir, "missing"), "--report", "html=" + out}, anyFailure, "missing"},
-		{[]string{"contract", "validate", "../../contract/testdata/cassettes", "--report", "html=" + filepath.Join(dir, "no", "such", "r.html")}, 1, "--report: report html="},
+		{[]string{"contract", "validate", "../../contract/testdata/cassettes", "--report", "html=" + filepath.Join(dir, "no", "such", "r.html")}, 2, "/no/such\" does not exist"},
+		{[]string{"contract", "proxy", "--target", "https://example.com", "--report", "html=" + filepath.Join(dir, "no", "r.html")}, 2, "/no\" does not exist"},
 	} {
 		r := runCLI(t, e, c.args...)
 		if (r.code != c.code && (c.code != anyFailure || r.code == 0)) || !strings.Contains(r.stderr, c.want) {
