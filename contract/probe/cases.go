@@ -1,0 +1,561 @@
+package probe
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+)
+
+// Kind says what a case tries, and so what its answer must be.
+type Kind string
+
+const (
+	// Positive: a request that conforms, with the ids given: a 2xx.
+	Positive Kind = "positive"
+	// Negative: a request that breaks one constraint of the spec: a 4xx.
+	Negative Kind = "negative"
+	// Auth: no token, or a garbage one: 401.
+	Auth Kind = "auth"
+	// Method: a method the path does not document: a 4xx.
+	Method Kind = "method"
+	// Accept: an Accept the operation does not offer: 406, or a documented answer (RFC 9110
+	// section 12.5.1 lets a server disregard Accept; ASP.NET, which serves Partner Center,
+	// falls back to JSON), never a 5xx.
+	Accept Kind = "accept"
+	// Stateful: a step of the activation scenario (sent only with writes allowed).
+	Stateful Kind = "stateful"
+)
+
+// Kinds are all the kinds, in the order plans and reports list them.
+var Kinds = []Kind{Positive, Negative, Auth, Method, Accept, Stateful}
+
+// TokenMode is the Authorization a case sends.
+type TokenMode int
+
+const (
+	TokenValid   TokenMode = iota // the run's token
+	TokenNone                     // no Authorization header
+	TokenGarbage                  // a random value that is no token, never derived from the real one
+)
+
+// Case is one request the probe sends and what its answer must be.
+type Case struct {
+	Name        string // stable and unique: "GetOrderActivationLinks: customerId breaks its pattern"
+	Kind        Kind
+	OperationID string // the operation of the path (for Method cases, the one the path documents)
+	Method      string
+	Path        string      // escaped, from /v1/
+	Header      http.Header // sent as is; Authorization is set from Token
+	Token       TokenMode
+	Body        []byte
+	Why         string // what the case tries, in the spec's terms
+	Write       bool   // may change state: sent only when writes are allowed
+	step        step
+}
+
+// step is the role of a Stateful case in the scenario.
+type step int
+
+const (
+	notAStep      step = iota
+	stepLinks          // the links before
+	stepActivate       // the first activation (MS-RequestId R1)
+	stepAgain          // a new activation (R2): the spec's "already activated"
+	stepReplay         // the first request again, with R1: the first answer again
+	stepLinksThen      // the links after
+)
+
+// Plan is what a run will send: the cases in order, the scenario's steps (sent in order,
+// after the cases, only with writes allowed) and what could not be generated, with why.
+type Plan struct {
+	Cases    []Case
+	Scenario []Case
+	Skipped  []string
+	// Garbage is the token of TokenGarbage cases: random from the seed, never the real one.
+	Garbage string
+	// alreadyActivated is the error code of the spec's example alreadyActivated ("" when the
+	// spec has none: any 4xx then passes as a refusal).
+	alreadyActivated string
+}
+
+// Config is what a plan is generated from besides the spec.
+type Config struct {
+	// IDs are the values of path parameters by name (customerId, orderId, lineItemNumber,
+	// subscriptionId): the ids of the account the probe runs against. An operation whose path
+	// needs an id not given is skipped, saying so.
+	IDs  map[string]string
+	Seed uint64
+}
+
+// Count is the number of requests of each kind the plan sends (the scenario's only when
+// writes are allowed).
+func (p *Plan) Count(allowWrites bool) map[Kind]int {
+	n := map[Kind]int{}
+	for _, c := range p.Cases {
+		n[c.Kind]++
+	}
+	if allowWrites {
+		n[Stateful] = len(p.Scenario)
+	}
+	return n
+}
+
+// methodsTried are the methods a Method case picks from, the first one the path does not
+// document: GET first, so that a path whose only method writes is tried with a read.
+var methodsTried = []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodPatch, http.MethodDelete}
+
+// notOffered is the Accept of Accept cases: a media type no operation of the spec answers.
+const notOffered = "text/html"
+
+// Generate makes the plan from v's spec: for each operation, a positive case with the ids
+// given and one per documented optional header (read-only operations only), a negative case
+// per constraint of each parameter, the two Auth cases, a Method and an Accept case; and the
+// activation scenario over the spec's write operation. An id that itself breaks the spec is
+// an error naming its parameter.
+func Generate(v *contract.Validator, cfg Config) (*Plan, error) {
+	doc := v.Spec()
+	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), ids: cfg.IDs, plan: &Plan{}}
+	g.plan.Garbage = "probe-not-a-token-" + g.hex(16)
+	if err := g.checkIDs(v, doc); err != nil {
+		return nil, err
+	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		g.path(path, doc.Paths.Value(path))
+	}
+	sort.SliceStable(g.plan.Cases, func(i, j int) bool { return kindOrder(g.plan.Cases[i].Kind) < kindOrder(g.plan.Cases[j].Kind) })
+	return g.plan, nil
+}
+
+func kindOrder(k Kind) int {
+	for i, o := range Kinds {
+		if o == k {
+			return i
+		}
+	}
+	return len(Kinds)
+}
+
+type generator struct {
+	doc  *openapi3.T
+	rng  *rand.Rand
+	ids  map[string]string
+	plan *Plan
+}
+
+func (g *generator) hex(n int) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = digits[g.rng.IntN(16)]
+	}
+	return string(b)
+}
+
+// guid is a fresh 8-4-4-4-12 id from the seed.
+func (g *generator) guid() string {
+	h := g.hex(32)
+	return h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:]
+}
+
+// checkIDs refuses ids that break the spec: a positive case built from them would be a
+// negative one.
+func (g *generator) checkIDs(v *contract.Validator, doc *openapi3.T) error {
+	names := make([]string, 0, len(g.ids))
+	for name := range g.ids {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	params := pathParameters(doc)
+	for _, name := range names {
+		p := params[name]
+		if p == nil {
+			return fmt.Errorf("no path parameter %q in the spec", name)
+		}
+		if err := p.Schema.Value.VisitJSON(asJSON(p.Schema.Value, g.ids[name])); err != nil {
+			return fmt.Errorf("%s %q breaks the spec (%s)", name, g.ids[name], constraintOf(p.Schema.Value))
+		}
+	}
+	return nil
+}
+
+// asJSON is a path value as the schema reads it.
+func asJSON(s *openapi3.Schema, v string) any {
+	if s.Type.Is(openapi3.TypeInteger) || s.Type.Is(openapi3.TypeNumber) {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return v
+}
+
+func constraintOf(s *openapi3.Schema) string {
+	switch {
+	case s.Pattern != "":
+		return "pattern " + s.Pattern
+	case s.Type.Is(openapi3.TypeInteger):
+		return "an integer"
+	}
+	return "its schema"
+}
+
+// pathParameters are the spec's path parameters by name.
+func pathParameters(doc *openapi3.T) map[string]*openapi3.Parameter {
+	out := map[string]*openapi3.Parameter{}
+	for _, item := range doc.Paths.Map() {
+		for _, ref := range item.Parameters {
+			if ref.Value != nil && ref.Value.In == openapi3.ParameterInPath {
+				out[ref.Value.Name] = ref.Value
+			}
+		}
+	}
+	return out
+}
+
+// path generates the cases of one path of the spec.
+func (g *generator) path(template string, item *openapi3.PathItem) {
+	ops := item.Operations()
+	methods := make([]string, 0, len(ops))
+	for m := range ops {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	var pathParams []*openapi3.Parameter
+	for _, ref := range item.Parameters {
+		if ref.Value != nil && ref.Value.In == openapi3.ParameterInPath {
+			pathParams = append(pathParams, ref.Value)
+		}
+	}
+	for _, p := range pathParams {
+		if g.ids[p.Name] == "" {
+			for _, m := range methods {
+				g.plan.Skipped = append(g.plan.Skipped, fmt.Sprintf("%s: no %s given", ops[m].OperationID, p.Name))
+			}
+			return
+		}
+	}
+	for _, m := range methods {
+		g.operation(template, m, ops[m], item, pathParams)
+	}
+	g.methodCase(template, ops, methods, pathParams)
+}
+
+func (g *generator) operation(template, method string, op *openapi3.Operation, item *openapi3.PathItem, pathParams []*openapi3.Parameter) {
+	write := method != http.MethodGet && method != http.MethodHead
+	ids := g.ids
+	if write {
+		// Negative cases of a write never carry a pair of ids the service could act on.
+		ids = g.unactionable(pathParams)
+	}
+	base := Case{OperationID: op.OperationID, Method: method, Write: write}
+	if write && op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil {
+		// The official SDKs POST the JSON literal null (openapi.yaml, ActivateSubscription).
+		base.Body = []byte("null")
+	}
+	mk := func(kind Kind, name, why string, values map[string]string) Case {
+		c := base
+		c.Kind, c.Name, c.Why = kind, op.OperationID+": "+name, why
+		c.Path = expand(template, values)
+		c.Header = http.Header{}
+		if c.Body != nil {
+			c.Header.Set("Content-Type", "application/json")
+		}
+		return c
+	}
+	headers := headerParameters(item, op)
+	if !write {
+		g.add(mk(Positive, "the ids given", "a request that conforms, with ids that exist", g.ids))
+		for _, h := range headers {
+			c := mk(Positive, "with "+h.Name, "a documented optional header, with a value its schema allows", g.ids)
+			c.Header.Set(h.Name, g.valid(h))
+			g.add(c)
+		}
+	}
+	for _, p := range pathParams {
+		for _, bad := range g.violations(p.Name, p.Schema.Value) {
+			values := copyMap(ids)
+			values[p.Name] = bad.value
+			g.add(mk(Negative, p.Name+" "+bad.what, p.Name+" "+bad.what+" ("+bad.rule+")", values))
+		}
+	}
+	for _, h := range headers {
+		for _, bad := range g.violations(h.Name, h.Schema.Value) {
+			c := mk(Negative, h.Name+" "+bad.what, h.Name+" "+bad.what+" ("+bad.rule+")", ids)
+			c.Header.Set(h.Name, bad.value)
+			g.add(c)
+		}
+	}
+	if secured(g.doc, op) {
+		noToken := mk(Auth, "no token", "no Authorization: the spec requires an OAuth2 token", ids)
+		noToken.Token = TokenNone
+		garbage := mk(Auth, "a garbage token", "an Authorization that is no token", ids)
+		garbage.Token = TokenGarbage
+		g.add(noToken, garbage)
+	}
+	accept := mk(Accept, "Accept "+notOffered, "an Accept the operation does not offer: 406, or a documented answer", ids)
+	accept.Header.Set("Accept", notOffered)
+	g.add(accept)
+	if write {
+		g.scenario(template, op, pathParams)
+	}
+}
+
+func (g *generator) add(cs ...Case) { g.plan.Cases = append(g.plan.Cases, cs...) }
+
+// unactionable are the ids with the last id of the path (the one a write acts on) replaced by
+// a fresh one that no account holds.
+func (g *generator) unactionable(pathParams []*openapi3.Parameter) map[string]string {
+	values := copyMap(g.ids)
+	if n := len(pathParams); n > 0 {
+		values[pathParams[n-1].Name] = g.guid()
+	}
+	return values
+}
+
+// methodCase tries the first method of methodsTried the path does not document.
+func (g *generator) methodCase(template string, ops map[string]*openapi3.Operation, methods []string, pathParams []*openapi3.Parameter) {
+	for _, m := range methodsTried {
+		if ops[m] != nil {
+			continue
+		}
+		documented := ops[methods[0]]
+		ids := g.ids
+		if m != http.MethodGet {
+			ids = g.unactionable(pathParams)
+		}
+		g.add(Case{Kind: Method, OperationID: documented.OperationID, Method: m, Path: expand(template, ids), Header: http.Header{},
+			Name: documented.OperationID + ": method " + m, Why: "a method the path does not document (it documents " + strings.Join(methods, ", ") + ")"})
+		return
+	}
+}
+
+// scenario is links -> activate -> activate again -> the first activation replayed with its
+// MS-RequestId -> links again, over the ids given.
+func (g *generator) scenario(template string, op *openapi3.Operation, pathParams []*openapi3.Parameter) {
+	links := g.readOf(pathParams)
+	if links == nil {
+		g.plan.Skipped = append(g.plan.Skipped, op.OperationID+": no read-only operation over the same ids for the scenario")
+		return
+	}
+	g.plan.alreadyActivated = exampleCode(op, "alreadyActivated")
+	first, again := g.guid(), g.guid()
+	mk := func(s step, method, path, opID, requestID, name, why string, body []byte) Case {
+		c := Case{Kind: Stateful, OperationID: opID, Method: method, Path: path, Header: http.Header{}, Body: body, step: s,
+			Name: "scenario " + strconv.Itoa(int(s)) + ": " + name, Why: why, Write: method != http.MethodGet}
+		c.Header.Set("MS-RequestId", requestID)
+		if body != nil {
+			c.Header.Set("Content-Type", "application/json")
+		}
+		return c
+	}
+	var body []byte
+	if op.RequestBody != nil {
+		body = []byte("null")
+	}
+	path := expand(template, g.ids)
+	g.plan.Scenario = []Case{
+		mk(stepLinks, http.MethodGet, links.path, links.op.OperationID, g.guid(), links.op.OperationID+" before", "the links of the subscription", nil),
+		mk(stepActivate, http.MethodPost, path, op.OperationID, first, op.OperationID, "activates it, or finds it active (400 "+g.plan.alreadyActivated+")", body),
+		mk(stepAgain, http.MethodPost, path, op.OperationID, again, op.OperationID+" again", "a new activation of an active subscription: 400 "+g.plan.alreadyActivated+" (example alreadyActivated)", body),
+		mk(stepReplay, http.MethodPost, path, op.OperationID, first, op.OperationID+" replayed", "the first activation with its MS-RequestId: the first answer again (headers page)", body),
+		mk(stepLinksThen, http.MethodGet, links.path, links.op.OperationID, g.guid(), links.op.OperationID+" after", "the links, still there", nil),
+	}
+}
+
+type readOp struct {
+	op   *openapi3.Operation
+	path string
+}
+
+// readOf finds a GET operation whose path has exactly these path parameters.
+func (g *generator) readOf(pathParams []*openapi3.Parameter) *readOp {
+	want := map[string]bool{}
+	for _, p := range pathParams {
+		want[p.Name] = true
+	}
+	for _, template := range g.doc.Paths.InMatchingOrder() {
+		item := g.doc.Paths.Value(template)
+		if item.Get == nil {
+			continue
+		}
+		got := map[string]bool{}
+		for _, ref := range item.Parameters {
+			if ref.Value != nil && ref.Value.In == openapi3.ParameterInPath {
+				got[ref.Value.Name] = true
+			}
+		}
+		if len(got) == len(want) && subset(got, want) {
+			return &readOp{op: item.Get, path: expand(template, g.ids)}
+		}
+	}
+	return nil
+}
+
+func subset(a, b map[string]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// exampleCode is the error code of the named example of the operation's 4xx answers.
+func exampleCode(op *openapi3.Operation, name string) string {
+	for status, ref := range op.Responses.Map() {
+		if !strings.HasPrefix(status, "4") || ref.Value == nil {
+			continue
+		}
+		mt := ref.Value.Content.Get("application/json")
+		if mt == nil || mt.Examples[name] == nil || mt.Examples[name].Value == nil {
+			continue
+		}
+		if m, ok := mt.Examples[name].Value.Value.(map[string]any); ok {
+			return codeString(m["code"])
+		}
+	}
+	return ""
+}
+
+// codeString is an error code, a JSON number or string, as text.
+func codeString(v any) string {
+	switch c := v.(type) {
+	case float64:
+		return strconv.FormatFloat(c, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(c)
+	case int64:
+		return strconv.FormatInt(c, 10)
+	case uint64:
+		return strconv.FormatUint(c, 10)
+	case json.Number:
+		return c.String()
+	case string:
+		return c
+	}
+	return ""
+}
+
+// expand fills a path template with escaped values.
+func expand(template string, values map[string]string) string {
+	out := template
+	for name, v := range values {
+		out = strings.ReplaceAll(out, "{"+name+"}", url.PathEscape(v))
+	}
+	return out
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// headerParameters are the operation's header parameters (the path's, then its own), in the
+// spec's order.
+func headerParameters(item *openapi3.PathItem, op *openapi3.Operation) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	for _, refs := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range refs {
+			if ref.Value != nil && ref.Value.In == openapi3.ParameterInHeader && ref.Value.Schema != nil {
+				out = append(out, ref.Value)
+			}
+		}
+	}
+	return out
+}
+
+// valid is a value the header's schema allows: its example, a fresh id for an id pattern, a
+// word otherwise.
+func (g *generator) valid(p *openapi3.Parameter) string {
+	if s, ok := p.Example.(string); ok && s != "" {
+		return s
+	}
+	if s, ok := p.Schema.Value.Example.(string); ok && s != "" {
+		return s
+	}
+	if p.Schema.Value.Pattern != "" || p.Schema.Value.Format == "uuid" {
+		return g.guid()
+	}
+	return "partnercenter-probe"
+}
+
+// violation is a value that breaks one constraint of a schema.
+type violation struct {
+	value string
+	what  string // "breaks its pattern"
+	rule  string // the constraint, as the spec states it
+}
+
+// violations are one value per constraint the schema states.
+func (g *generator) violations(name string, s *openapi3.Schema) []violation {
+	var out []violation
+	if s.Pattern != "" {
+		if bad, ok := breaking(s.Pattern); ok {
+			out = append(out, violation{bad, "breaks its pattern", "pattern " + s.Pattern})
+		}
+	}
+	if s.Format == "uuid" && s.Pattern == "" {
+		out = append(out, violation{"not-a-uuid", "is not a UUID", "format uuid"})
+	}
+	if s.MinLength > 0 {
+		out = append(out, violation{strings.Repeat("x", int(s.MinLength)-1), "is too short", "minLength " + strconv.FormatUint(s.MinLength, 10)})
+	}
+	if s.MaxLength != nil {
+		out = append(out, violation{strings.Repeat("x", int(*s.MaxLength)+1), "is too long", "maxLength " + strconv.FormatUint(*s.MaxLength, 10)})
+	}
+	if s.Type.Is(openapi3.TypeInteger) {
+		out = append(out, violation{"x1", "is not an integer", "type integer"})
+		out = append(out, violation{"1.5", "is not a whole number", "type integer"})
+		switch s.Format {
+		case "int32":
+			out = append(out, violation{"2147483648", "is out of the int32 range", "format int32"})
+		case "int64":
+			out = append(out, violation{"9223372036854775808", "is out of the int64 range", "format int64"})
+		}
+		if s.Min != nil {
+			out = append(out, violation{strconv.FormatFloat(*s.Min-1, 'f', -1, 64), "is below its minimum", "minimum " + strconv.FormatFloat(*s.Min, 'f', -1, 64)})
+		}
+		if s.Max != nil {
+			out = append(out, violation{strconv.FormatFloat(*s.Max+1, 'f', -1, 64), "is above its maximum", "maximum " + strconv.FormatFloat(*s.Max, 'f', -1, 64)})
+		}
+	}
+	if len(s.Enum) > 0 {
+		out = append(out, violation{"not-in-the-enum", "is not one of its values", "enum"})
+	}
+	return out
+}
+
+// breaking is a value the pattern does not match: the first of a few candidates.
+func breaking(pattern string) (string, bool) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return "", false
+	}
+	for _, c := range []string{"not-a-guid", "x", "0", "-"} {
+		if !re.MatchString(c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// secured reports whether the operation requires a credential (its own security, or the
+// document's when it has none).
+func secured(doc *openapi3.T, op *openapi3.Operation) bool {
+	if op.Security != nil {
+		return len(*op.Security) > 0
+	}
+	return len(doc.Security) > 0
+}

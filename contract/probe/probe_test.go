@@ -1,0 +1,101 @@
+package probe_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/probe"
+	"github.com/partnercenter-go/partnercenter/sandbox"
+)
+
+// The package's one expensive set-up: a sandbox and a validator, shared by every test.
+var (
+	shared     *sandbox.Sandbox
+	validator  *contract.Validator
+	sharedOnce sync.Once
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.Close()
+	}
+	os.Exit(code)
+}
+
+func setup(t *testing.T) (*sandbox.Sandbox, *contract.Validator) {
+	t.Helper()
+	sharedOnce.Do(func() {
+		var err error
+		if validator, err = contract.NewDefault(contract.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if shared, err = sandbox.New(sandbox.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if shared == nil {
+		t.Fatal("no sandbox")
+	}
+	return shared, validator
+}
+
+// The seed's first integration sandbox customer.
+var sandboxIDs = map[string]string{
+	"customerId": "8c5b65fd-c725-4f50-8d9c-97ec9169fdd0", "orderId": "03fb46b3-bf8c-49aa-b908-ca2e93bcc04a",
+	"lineItemNumber": "0", "subscriptionId": "6d4f2a1b-3c5e-4f70-8a9b-0c1d2e3f4a5b",
+}
+
+func sandboxToken(sb *sandbox.Sandbox) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		cred, err := sb.Credential()
+		if err != nil {
+			return "", err
+		}
+		tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://api.partnercenter.microsoft.com/.default"}})
+		return tok.Token, err
+	}
+}
+
+func runAgainst(t *testing.T, sb *sandbox.Sandbox, ids map[string]string, seed uint64, writes bool) *probe.Result {
+	t.Helper()
+	_, v := setup(t)
+	plan, err := probe.Generate(v, probe.Config{IDs: ids, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: sb.URL, HTTPClient: sb.HTTPClient(), Token: sandboxToken(sb), AllowWrites: writes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Against the project's sandbox, writes allowed: no finding, and every check exercised. A
+// second run, the subscription now active, finds nothing either.
+func TestSandboxHasNoFinding(t *testing.T) {
+	sb, _ := setup(t)
+	for run, seed := range []uint64{1, 2} {
+		res := runAgainst(t, sb, sandboxIDs, seed, true)
+		var out strings.Builder
+		probe.WriteText(&out, res)
+		if len(res.Findings) > 0 {
+			t.Errorf("run %d: findings against the sandbox:\n%s", run+1, out.String())
+		}
+		for _, c := range probe.Checks {
+			if res.Exercised[c] == 0 {
+				t.Errorf("run %d: check %s never exercised", run+1, c)
+			}
+		}
+		if len(res.Skipped) > 0 {
+			t.Errorf("run %d: skipped: %v", run+1, res.Skipped)
+		}
+		t.Logf("run %d: %s", run+1, probe.SummaryLine(res))
+	}
+}
