@@ -80,6 +80,6 @@ The exit status is 0 when the gate passes, 1 when it fails, 2 on a usage error.`
 	validate.Flags().StringVar(&format, "format", "text", "output: text, json (JSON lines) or github (workflow annotations)")
 	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE (repeatable)")
 	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
-	c.AddCommand(validate, newContractProxyCommand(a))
+	c.AddCommand(validate, newContractProxyCommand(a), newContractProbeCommand(a))
 	return c
 }

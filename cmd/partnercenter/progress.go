@@ -169,6 +169,9 @@ func (p *progress) line(width int, bar bool) string {
 }
 
 func (p *progress) paceText() string {
+	if p.pacer == nil { // contract probe paces itself
+		return ""
+	}
 	if r := p.pacer.rateNow(); r > 0 {
 		return fmt.Sprintf(", pace %.0f/s", r)
 	}

@@ -276,7 +276,7 @@ func (g *generator) operation(template, method string, op *openapi3.Operation, i
 		g.add(mk(Positive, "the ids given", "a request that conforms, with ids that exist", g.ids))
 		for _, h := range headers {
 			c := mk(Positive, "with "+h.Name, "a documented optional header, with a value its schema allows", g.ids)
-			c.Header.Set(h.Name, g.valid(h))
+			c.Header[h.Name] = []string{g.valid(h)} // as the spec writes it
 			g.add(c)
 		}
 	}
@@ -290,7 +290,7 @@ func (g *generator) operation(template, method string, op *openapi3.Operation, i
 	for _, h := range headers {
 		for _, bad := range g.violations(h.Name, h.Schema.Value) {
 			c := mk(Negative, h.Name+" "+bad.what, h.Name+" "+bad.what+" ("+bad.rule+")", ids)
-			c.Header.Set(h.Name, bad.value)
+			c.Header[h.Name] = []string{bad.value}
 			g.add(c)
 		}
 	}
@@ -351,7 +351,7 @@ func (g *generator) scenario(template string, op *openapi3.Operation, pathParams
 	mk := func(s step, method, path, opID, requestID, name, why string, body []byte) Case {
 		c := Case{Kind: Stateful, OperationID: opID, Method: method, Path: path, Header: http.Header{}, Body: body, step: s,
 			Name: "scenario " + strconv.Itoa(int(s)) + ": " + name, Why: why, Write: method != http.MethodGet}
-		c.Header.Set("MS-RequestId", requestID)
+		c.Header["MS-RequestId"] = []string{requestID}
 		if body != nil {
 			c.Header.Set("Content-Type", "application/json")
 		}

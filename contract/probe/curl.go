@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"net/http"
 	"sort"
 	"strings"
 
@@ -33,7 +32,7 @@ func Curl(endpoint string, c Case, garbage string, caFile bool) string {
 			continue
 		}
 		for _, v := range c.Header[name] {
-			b.WriteString(" -H " + shell.Quote(http.CanonicalHeaderKey(name)+": "+redact.String(v)))
+			b.WriteString(" -H " + shell.Quote(name+": "+redact.String(v)))
 		}
 	}
 	if c.Body != nil {

@@ -8,15 +8,15 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // Width is the width text output fits in (reproducers excepted: a command is printed whole,
 // on a line of its own, so that it can be pasted).
 const Width = 80
 
-// PlanLine says what a run will send: "53 requests: 21 positive, 20 negative, ...".
-func PlanLine(counts map[Kind]int, allowWrites bool, scenario int) string {
+// PlanLines say what a run will send, each within Width: "62 requests: 21 positive, ...",
+// then the stateful requests held back when writes are not allowed.
+func PlanLines(counts map[Kind]int, allowWrites bool, scenario int) []string {
 	total := 0
 	var parts []string
 	for _, k := range Kinds {
@@ -25,11 +25,11 @@ func PlanLine(counts map[Kind]int, allowWrites bool, scenario int) string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
 		}
 	}
-	line := fmt.Sprintf("%d requests: %s", total, strings.Join(parts, ", "))
+	lines := []string{fit(fmt.Sprintf("%s: %s", plural(total, "request"), strings.Join(parts, ", ")))}
 	if !allowWrites && scenario > 0 {
-		line += fmt.Sprintf(" (%d stateful not sent: --allow-writes)", scenario)
+		lines = append(lines, fmt.Sprintf("%s of the activation scenario not sent: they need --allow-writes", plural(scenario, "stateful request")))
 	}
-	return line
+	return lines
 }
 
 // WriteText writes the findings, one line each with its reproducer under it, and the summary
@@ -186,5 +186,3 @@ func WriteJUnit(w io.Writer, r *Result) error {
 	_, err := io.WriteString(w, "\n")
 	return err
 }
-
-var _ = time.Second

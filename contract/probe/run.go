@@ -126,7 +126,7 @@ type runner struct {
 // answer. Its error is about the run itself (an endpoint refused, no token); what the service
 // got wrong is in the result's findings.
 func Run(ctx context.Context, v *contract.Validator, plan *Plan, opts Options) (*Result, error) {
-	base, err := checkEndpoint(opts.Endpoint)
+	base, err := CheckEndpoint(opts.Endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +176,8 @@ func Run(ctx context.Context, v *contract.Validator, plan *Plan, opts Options) (
 	return r.res, ctx.Err()
 }
 
-// checkEndpoint refuses an endpoint the token must not go to.
-func checkEndpoint(endpoint string) (*url.URL, error) {
+// CheckEndpoint refuses an endpoint the token must not go to.
+func CheckEndpoint(endpoint string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(endpoint, "/"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("probe: endpoint %q is not an http(s) URL", endpoint)
