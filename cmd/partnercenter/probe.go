@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"math/rand/v2"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
