@@ -227,7 +227,7 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 		if err := rec.Stop(); err != nil {
 			return fmt.Errorf("--record: %w", err)
 		}
-		fmt.Fprintf(notes, "probe: recorded %s.yaml (judge it with: partnercenter contract validate %s)\n", cassette, o.record)
+		fmt.Fprintf(notes, "recorded %s.yaml\n", cassette)
 	}
 	if overlay != nil {
 		if err := writeOverlay(overlay, o.suggestOverlay, notes); err != nil {

@@ -69,8 +69,8 @@ func SummaryLine(r *Result) string {
 	if n := len(r.Findings); n > 0 {
 		verdict = plural(n, "finding")
 	}
-	return fmt.Sprintf("%s: %s, %s sent, %s skipped; %d of %d checks exercised",
-		verdict, plural(len(r.Ran), "case"), plural(r.Requests, "request"), plural(len(r.Skipped), "case"), exercised, len(Checks))
+	return fmt.Sprintf("%s: %s, %s, %d skipped; %d of %d checks exercised",
+		verdict, plural(len(r.Ran), "case"), plural(r.Requests, "request"), len(r.Skipped), exercised, len(Checks))
 }
 
 func plural(n int, word string) string {

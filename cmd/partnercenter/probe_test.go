@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/partnercenter-go/partnercenter/sandbox"
+)
+
+// probeEnv is env with the seed's ids of customer 42b5... as MODE=live reads them.
+func probeEnv(t *testing.T, sb *sandbox.Sandbox, subscription string) []string {
+	return append(env(t, sb), "PARTNER_CENTER_ENDPOINT="+sb.URL, "PARTNER_CENTER_CUSTOMER_ID="+customer,
+		"PARTNER_CENTER_ORDER_ID="+order, "PARTNER_CENTER_LINE_ITEM=1", "PARTNER_CENTER_SUBSCRIPTION_ID="+subscription)
+}
+
+// The built command against the sandbox, writes allowed: exit 0 and no finding, twice (the
+// second run finds the subscription active); the recorded cassette passes `contract validate`;
+// the JUnit report lists every case.
+func TestProbeCommandAgainstTheSandbox(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{})
+	e := probeEnv(t, sb, subB)
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "probe.xml")
+	for run := 1; run <= 2; run++ {
+		r := runCLI(t, e, "contract", "probe", "--allow-writes", "--rate", "0", "--record", filepath.Join(dir, "cassettes"), "--report", "junit="+junit)
+		if r.code != 0 || !strings.Contains(r.stdout, "no finding: 62 cases, 62 requests, 0 skipped; 10 of 10 checks exercised") {
+			t.Fatalf("run %d: want exit 0 and no finding, got %+v", run, r)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if len(line) > 80 && !strings.HasPrefix(line, "recorded /") {
+				t.Errorf("run %d: line wider than 80 columns: %q", run, line)
+			}
+		}
+	}
+	if !sb.State.Active(subB) {
+		t.Fatal("the scenario did not activate the subscription")
+	}
+	if r := runCLI(t, e, "contract", "validate", filepath.Join(dir, "cassettes")); r.code != 0 {
+		t.Fatalf("contract validate on the probe's cassettes: %+v", r)
+	}
+	report, err := os.ReadFile(junit)
+	if err != nil || strings.Count(string(report), "<testcase ") != 62 || strings.Contains(string(report), "<failure") {
+		t.Fatalf("JUnit report: %v\n%s", err, report)
+	}
+}
+
+// Usage errors: exit 2 with one line naming the flag, nothing sent.
+func TestProbeCommandUsageErrors(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{})
+	e := probeEnv(t, sb, subA)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "yaml"}, `--format "yaml"`},
+		{[]string{"--report", "html"}, `--report "html"`},
+		{[]string{"--customer", "contoso"}, `customerId "contoso" breaks the spec`},
+		{[]string{"--line-item", "x"}, `--line-item (or PARTNER_CENTER_LINE_ITEM) "x"`},
+		{[]string{"--max-requests", "-1"}, "--max-requests"},
+		{[]string{"--spec", "/nonexistent.yaml"}, "--spec"},
+		{[]string{"--endpoint", "http://partner.example"}, "plain HTTP"},
+	} {
+		args := append([]string{"contract", "probe", "--rate", "0"}, tc.args...)
+		if tc.args[0] == "--endpoint" {
+			args = append([]string{tc.args[0], tc.args[1]}, "contract", "probe")
+		}
+		r := runCLI(t, e, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "partnercenter:") != 1 {
+			t.Errorf("%v: want exit 2 naming %s, got %+v", tc.args, tc.want, r)
+		}
+	}
+	if n := sb.Stats().Requests; n != 0 {
+		t.Errorf("usage errors sent %d requests", n)
+	}
+}
+
+// badServer ignores the token, takes ids that are not GUIDs and answers an HTML 500 to a
+// line item that is not an integer; it keeps the Authorization values it received.
+type badServer struct {
+	requests atomic.Int64
+	mu       sync.Mutex
+	tokens   map[string]bool
+}
+
+func (b *badServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b.requests.Add(1)
+	b.mu.Lock()
+	if a := r.Header.Get("Authorization"); a != "" {
+		b.tokens[strings.TrimPrefix(a, "Bearer ")] = true
+	}
+	b.mu.Unlock()
+	io.Copy(io.Discard, r.Body)
+	if m := regexp.MustCompile(`/lineitems/([^/]*)/`).FindStringSubmatch(r.URL.Path); m != nil && !regexp.MustCompile(`^-?[0-9]+$`).MatchString(m[1]) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(500)
+		io.WriteString(w, "<html><body>Server Error in '/' Application.</body></html>")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if strings.HasSuffix(r.URL.Path, "/activate") {
+		json.NewEncoder(w).Encode(map[string]string{"subscriptionId": "x", "status": "Success"})
+		return
+	}
+	io.WriteString(w, `{"totalCount":0,"items":[]}`)
+}
+
+// The issue's bad server: exit 1, ignored_auth, negative_data_rejection and not_a_server_error
+// reported each with a curl line, over at least 20 requests, and the token sent appears
+// nowhere in the output. The not_a_server_error reproducer, pasted into bash, gets the 500
+// again.
+func TestProbeCommandAgainstABadServer(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{}) // the token authority only
+	bad := &badServer{tokens: map[string]bool{}}
+	srv := httptest.NewServer(bad)
+	defer srv.Close()
+	e := append(probeEnv(t, sb, subA), "PARTNER_CENTER_ENDPOINT="+srv.URL)
+	r := runCLI(t, e, "contract", "probe", "--rate", "0", "--seed", "42")
+	if r.code != 1 {
+		t.Fatalf("want exit 1, got %+v", r)
+	}
+	if n := bad.requests.Load(); n < 20 {
+		t.Fatalf("%d requests, want at least 20", n)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	curlOf := map[string]string{}
+	for i, line := range lines {
+		for _, check := range []string{"ignored_auth", "negative_data_rejection", "not_a_server_error"} {
+			if strings.HasPrefix(line, check+" ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "  curl ") && curlOf[check] == "" {
+				curlOf[check] = strings.TrimSpace(lines[i+1])
+			}
+		}
+	}
+	for _, check := range []string{"ignored_auth", "negative_data_rejection", "not_a_server_error"} {
+		if curlOf[check] == "" {
+			t.Errorf("no %s finding with a curl line:\n%s", check, r.stdout)
+		}
+	}
+	bad.mu.Lock()
+	for tok := range bad.tokens {
+		if strings.HasPrefix(tok, "probe-not-a-token-") {
+			continue // the garbage token: random, not a secret
+		}
+		if strings.Contains(r.stdout, tok) || strings.Contains(r.stderr, tok) {
+			t.Error("the token sent appears in the output")
+		}
+	}
+	if len(bad.tokens) < 2 {
+		t.Errorf("the server saw %d tokens, want the real one and the garbage one", len(bad.tokens))
+	}
+	bad.mu.Unlock()
+	// The reproducer replays the fault.
+	replay := exec.Command("bash", "-c", curlOf["not_a_server_error"])
+	replay.Env = append(os.Environ(), "PARTNER_CENTER_TOKEN=some-token")
+	out, err := replay.CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "HTTP/1.1 500") || !strings.Contains(string(out), "Server Error") {
+		t.Fatalf("the reproducer %s did not replay the 500: %v\n%s", curlOf["not_a_server_error"], err, out)
+	}
+}
