@@ -56,17 +56,21 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 # STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
 # --format; REPORT=<file> writes a JUnit report (one testcase per interaction);
 # MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
+# MODE=probe runs `partnercenter contract probe`'s cases there, one spec per case (REPORT= gets
+# the probe's JUnit report); PROBE_WRITES=1 adds the activation scenario, which activates
+# PARTNER_CENTER_SUBSCRIPTION_ID.
 CASSETTES ?=
 STRICT    ?=
 MODE      ?=
 REPORT    ?=
 FORMAT    ?=
+PROBE_WRITES ?=
 
 .PHONY: contract
 # With CASSETTES=, only the gate runs: the label filter skips the suite's self-tests and
 # -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
-	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
+	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" PROBE_WRITES="$(PROBE_WRITES)" \
 	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
 	  $(GINKGO) run --succinct --randomize-all $(if $(CI),--no-color) $(if $(CASSETTES),--label-filter=gate) ./contract \
 	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')

@@ -19,7 +19,7 @@ import (
 //	FORMAT     text (default), json or github: how the gate prints (as the command's --format)
 //	REPORT     a file to write the JUnit report to (as the command's --report junit=FILE)
 //	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)
-//	MODE       replay (default), live or record (see live_test.go)
+//	MODE       replay (default), live or record (see live_test.go), or probe (probe_mode_test.go)
 type gateConfig struct {
 	dir     string
 	ownDir  bool // judging the project's own cassettes: replay and mutants run too
