@@ -27,7 +27,7 @@ func PlanLines(counts map[Kind]int, allowWrites bool, scenario int) []string {
 	}
 	lines := []string{fit(fmt.Sprintf("%s: %s", plural(total, "request"), strings.Join(parts, ", ")))}
 	if !allowWrites && scenario > 0 {
-		lines = append(lines, fmt.Sprintf("%s of the activation scenario not sent: writes are off (--allow-writes)", plural(scenario, "stateful request")))
+		lines = append(lines, fmt.Sprintf("%s not sent: writes are off (--allow-writes)", plural(scenario, "stateful request")))
 	}
 	return lines
 }
