@@ -312,11 +312,15 @@ func (g *generator) operation(template, method string, op *openapi3.Operation, i
 func (g *generator) add(cs ...Case) { g.plan.Cases = append(g.plan.Cases, cs...) }
 
 // unactionable are the ids with the last id of the path (the one a write acts on) replaced by
-// a fresh one that no account holds.
+// a fresh one that no account holds: the last parameter with the id pattern, so that the
+// other parameters keep their shape.
 func (g *generator) unactionable(pathParams []*openapi3.Parameter) map[string]string {
 	values := copyMap(g.ids)
-	if n := len(pathParams); n > 0 {
-		values[pathParams[n-1].Name] = g.guid()
+	for i := len(pathParams) - 1; i >= 0; i-- {
+		if s := pathParams[i].Schema; s != nil && s.Value != nil && s.Value.Pattern != "" {
+			values[pathParams[i].Name] = g.guid()
+			break
+		}
 	}
 	return values
 }
