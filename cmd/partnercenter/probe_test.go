@@ -111,8 +111,9 @@ func (b *badServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]string{"subscriptionId": "x", "status": "Success"})
 		return
 	}
-	io.WriteString(w, `{"totalCount":0,"items":[]}`)
+	io.WriteString(w, `{"totalCount":0,"items":[],"nextLink":"x"}`) // nextLink: a field the spec does not declare
 }
+
 
 // The issue's bad server: exit 1, ignored_auth, negative_data_rejection and not_a_server_error
 // reported each with a curl line, over at least 20 requests, and the token sent appears
@@ -164,5 +165,64 @@ func TestProbeCommandAgainstABadServer(t *testing.T) {
 	out, err := replay.CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "HTTP/1.1 500") || !strings.Contains(string(out), "Server Error") {
 		t.Fatalf("the reproducer %s did not replay the 500: %v\n%s", curlOf["not_a_server_error"], err, out)
+	}
+}
+
+// The output formats against the bad server: JSON lines and nothing else on stdout, GitHub
+// annotations, the overlay of what the server added; --dry-run sends nothing; --max-requests
+// stops at the budget and says what it skipped.
+func TestProbeCommandFormatsAndBudget(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{})
+	bad := &badServer{tokens: map[string]bool{}}
+	srv := httptest.NewServer(bad)
+	defer srv.Close()
+	e := append(probeEnv(t, sb, subA), "PARTNER_CENTER_ENDPOINT="+srv.URL)
+
+	overlay := filepath.Join(t.TempDir(), "overlay.yaml")
+	r := runCLI(t, e, "contract", "probe", "--rate", "0", "--format", "json", "--suggest-overlay", overlay)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 1 || len(lines) < 3 {
+		t.Fatalf("json: want exit 1 and findings, got %+v", r)
+	}
+	for _, line := range lines {
+		var f map[string]any
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("stdout holds something else than JSON lines: %q", line)
+		}
+		for _, k := range []string{"check", "operationId", "status", "reason", "curl"} {
+			if f[k] == nil || f[k] == "" {
+				t.Errorf("a JSON finding without %s: %s", k, line)
+			}
+		}
+	}
+	bad.mu.Lock()
+	for tok := range bad.tokens {
+		if !strings.HasPrefix(tok, "probe-not-a-token-") && (strings.Contains(r.stdout, tok) || strings.Contains(r.stderr, tok)) {
+			t.Error("the token sent appears in the JSON output")
+		}
+	}
+	bad.mu.Unlock()
+	if data, err := os.ReadFile(overlay); err != nil || !strings.Contains(string(data), "nextLink:") {
+		t.Errorf("--suggest-overlay: no nextLink declared: %v\n%s", err, data)
+	}
+
+	r = runCLI(t, e, "contract", "probe", "--rate", "0", "--format", "github")
+	gh := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 1 || !strings.HasPrefix(gh[0], "::error title=") || !strings.Contains(gh[0], "%0Acurl ") {
+		t.Fatalf("github: %+v", r)
+	}
+
+	before := bad.requests.Load()
+	r = runCLI(t, e, "contract", "probe", "--dry-run")
+	if r.code != 0 || bad.requests.Load() != before || strings.Count(r.stdout, "\ncurl ") != 57 {
+		t.Fatalf("--dry-run: sent %d requests; %+v", bad.requests.Load()-before, r)
+	}
+
+	before = bad.requests.Load()
+	r = runCLI(t, e, "contract", "probe", "--rate", "0", "--max-requests", "10")
+	if sent := bad.requests.Load() - before; sent != 10 || !strings.Contains(r.stdout, "10 requests, 52 skipped") ||
+		!strings.Contains(r.stdout, "skipped 47 cases: the budget (--max-requests) is spent\n") ||
+		!strings.Contains(r.stdout, "skipped 5 cases: writes are not allowed (--allow-writes)\n") {
+		t.Fatalf("--max-requests 10: sent %d; %+v", sent, r)
 	}
 }

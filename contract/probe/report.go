@@ -50,8 +50,8 @@ func WriteText(w io.Writer, r *Result) error {
 			return err
 		}
 	}
-	for _, s := range r.Skipped {
-		fmt.Fprintln(w, fit("skipped: "+s))
+	for _, g := range skippedByReason(r.Skipped) {
+		fmt.Fprintln(w, fit(fmt.Sprintf("skipped %s: %s", plural(g.n, "case"), g.reason)))
 	}
 	_, err := fmt.Fprintln(w, fit(SummaryLine(r)))
 	return err
@@ -166,10 +166,7 @@ func WriteJUnit(w io.Writer, r *Result) error {
 		suite.Cases = append(suite.Cases, tc)
 	}
 	for _, s := range r.Skipped {
-		name, why, _ := strings.Cut(s, ": ")
-		if i := strings.LastIndex(s, ": "); i > 0 {
-			name, why = s[:i], s[i+2:]
-		}
+		name, why := splitSkip(s)
 		op, _, _ := strings.Cut(name, ": ")
 		suite.Cases = append(suite.Cases, testcase{Name: name, Classname: op, Time: "0.000", Skipped: &skipped{Message: why}})
 		suite.Skipped++
@@ -185,4 +182,34 @@ func WriteJUnit(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+type skipGroup struct {
+	reason string
+	n      int
+}
+
+// skippedByReason counts the skipped cases by why, in the order the reasons first came.
+func skippedByReason(skipped []string) []skipGroup {
+	var groups []skipGroup
+	index := map[string]int{}
+	for _, s := range skipped {
+		_, reason := splitSkip(s)
+		i, ok := index[reason]
+		if !ok {
+			i = len(groups)
+			index[reason] = i
+			groups = append(groups, skipGroup{reason: reason})
+		}
+		groups[i].n++
+	}
+	return groups
+}
+
+// splitSkip splits "case name: why" (case names hold ": " too; reasons do not).
+func splitSkip(s string) (name, reason string) {
+	if i := strings.LastIndex(s, ": "); i > 0 {
+		return s[:i], s[i+2:]
+	}
+	return s, ""
 }
