@@ -114,7 +114,6 @@ func (b *badServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"totalCount":0,"items":[],"nextLink":"x"}`) // nextLink: a field the spec does not declare
 }
 
-
 // The issue's bad server: exit 1, ignored_auth, negative_data_rejection and not_a_server_error
 // reported each with a curl line, over at least 20 requests, and the token sent appears
 // nowhere in the output. The not_a_server_error reproducer, pasted into bash, gets the 500
