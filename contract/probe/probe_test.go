@@ -99,3 +99,61 @@ func TestSandboxHasNoFinding(t *testing.T) {
 		t.Logf("run %d: %s", run+1, probe.SummaryLine(res))
 	}
 }
+
+// A sandbox that throttles (20 requests a second per tenant, the gateway's 429 with
+// Retry-After): the run waits each 429 out and sends again, and finds nothing.
+func TestThrottledRunWaitsOutRetryAfter(t *testing.T) {
+	_, v := setup(t)
+	sb := sandbox.Start(t, sandbox.Options{Faults: sandbox.Faults{RateLimit: 20}})
+	plan, err := probe.Generate(v, probe.Config{IDs: sandboxIDs, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: sb.URL, HTTPClient: sb.HTTPClient(), Token: sandboxToken(sb), AllowWrites: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sb.Stats().Throttled == 0 {
+		t.Fatal("the sandbox throttled nothing: the test proves nothing")
+	}
+	if len(res.Findings) > 0 || res.Requests <= len(res.Ran) {
+		var out strings.Builder
+		probe.WriteText(&out, res)
+		t.Fatalf("%d requests for %d cases (429s must be sent again):\n%s", res.Requests, len(res.Ran), out.String())
+	}
+}
+
+// The garbage token is random from the seed: the same seed, the same token; another seed,
+// another; never the real token.
+func TestGarbageTokenIsSeeded(t *testing.T) {
+	_, v := setup(t)
+	gen := func(seed uint64) *probe.Plan {
+		p, err := probe.Generate(v, probe.Config{IDs: sandboxIDs, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a, b, c := gen(1), gen(1), gen(2)
+	if a.Garbage != b.Garbage || a.Garbage == c.Garbage || !strings.HasPrefix(a.Garbage, "probe-not-a-token-") {
+		t.Fatalf("garbage tokens %q %q %q", a.Garbage, b.Garbage, c.Garbage)
+	}
+	if probe.Curl("https://x", a.Cases[0], a.Garbage, false) != probe.Curl("https://x", b.Cases[0], b.Garbage, false) {
+		t.Fatal("the same seed made other cases")
+	}
+}
+
+// Ids that break the spec are refused before anything is sent, naming the parameter.
+func TestGenerateRefusesBadIDs(t *testing.T) {
+	_, v := setup(t)
+	for name, bad := range map[string]string{"customerId": "contoso", "lineItemNumber": "-1", "subscriptionId": "x"} {
+		ids := map[string]string{}
+		for k, val := range sandboxIDs {
+			ids[k] = val
+		}
+		ids[name] = bad
+		if _, err := probe.Generate(v, probe.Config{IDs: ids}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s %q: %v", name, bad, err)
+		}
+	}
+}
