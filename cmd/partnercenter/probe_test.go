@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -223,5 +225,33 @@ func TestProbeCommandFormatsAndBudget(t *testing.T) {
 		!strings.Contains(r.stdout, "skipped 47 cases: the budget (--max-requests) is spent\n") ||
 		!strings.Contains(r.stdout, "skipped 5 cases: writes are not allowed (--allow-writes)\n") {
 		t.Fatalf("--max-requests 10: sent %d; %+v", sent, r)
+	}
+}
+
+// A dry-run's reproducer, pasted into bash with the token and the sandbox's CA in the
+// environment, gets the sandbox's answer over HTTPS.
+func TestProbeReproducerOverHTTPS(t *testing.T) {
+	sb := sandbox.Start(t, sandbox.Options{})
+	e := probeEnv(t, sb, subA)
+	r := runCLI(t, e, "contract", "probe", "--dry-run")
+	var line string
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "curl ") {
+			line = l
+			break
+		}
+	}
+	if !strings.Contains(line, `--cacert "$PARTNER_CENTER_CA_FILE"`) || !strings.Contains(line, `"Authorization: Bearer $PARTNER_CENTER_TOKEN"`) {
+		t.Fatalf("reproducer %q", line)
+	}
+	tok, err := sb.MustCredential(t).GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://api.partnercenter.microsoft.com/.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-c", line)
+	cmd.Env = append(e, "PARTNER_CENTER_TOKEN="+tok.Token)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !regexp.MustCompile(`^HTTP/[0-9.]+ 200`).Match(out) {
+		t.Fatalf("%s: %v\n%s", line, err, out)
 	}
 }

@@ -2,9 +2,12 @@ package probe_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -155,5 +158,40 @@ func TestGenerateRefusesBadIDs(t *testing.T) {
 		if _, err := probe.Generate(v, probe.Config{IDs: ids}); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s %q: %v", name, bad, err)
 		}
+	}
+}
+
+// The token goes to the endpoint only: a redirect to another server is the answer, never
+// followed with the token.
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	_, v := setup(t)
+	var leaked atomic.Bool
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Store(true)
+		}
+	}))
+	defer elsewhere.Close()
+	redirecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirecting.Close()
+	plan, err := probe.Generate(v, probe.Config{IDs: sandboxIDs, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: redirecting.URL,
+		Token: func(context.Context) (string, error) { return "secret-token-value", nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if leaked.Load() {
+		t.Fatal("a redirect carried the token to another server")
+	}
+	if len(res.Findings) == 0 || res.Findings[0].Status != http.StatusTemporaryRedirect {
+		t.Fatalf("the 307 is not reported: %+v", res.Findings)
+	}
+	if _, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: "http://partner.example"}); err == nil {
+		t.Fatal("a plain-HTTP endpoint off loopback was accepted")
 	}
 }
