@@ -19,9 +19,7 @@ func shBlocks(t *testing.T) []string {
 	}
 	var lines []string
 	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
-		for _, line := range strings.Split(strings.TrimSpace(block[1]), "\n") {
-			lines = append(lines, line)
-		}
+		lines = append(lines, strings.Split(strings.TrimSpace(block[1]), "\n")...)
 	}
 	return lines
 }
