@@ -3,6 +3,7 @@ package probe_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
 	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/contract/probe"
@@ -216,4 +219,73 @@ func strictValidator(t *testing.T) *contract.Validator {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// The conformance checks are the gate's verdict: the exchanges the probe recorded, judged by
+// `contract validate`'s engine, fail on the same interactions, for the same reasons.
+func TestConformanceEqualsTheGate(t *testing.T) {
+	sb, v := setup(t)
+	target, _ := url.Parse(sb.URL)
+	proxy := &httputil.ReverseProxy{
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport: sb.HTTPClient().Transport,
+		ModifyResponse: func(resp *http.Response) error {
+			if resp.StatusCode == 200 && resp.Request.Header.Get("MS-CorrelationId") != "" {
+				setBody(resp, 200, `{"totalCount":"one","items":[]}`)
+			}
+			if resp.StatusCode == 401 {
+				resp.Header.Set("Content-Type", "text/csv")
+			}
+			return nil
+		},
+	}
+	srv := httptest.NewServer(proxy)
+	defer srv.Close()
+	dir := t.TempDir()
+	rec, err := contract.NewRecorder(dir+"/probe", recorder.ModeRecordOnly, http.DefaultTransport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := probe.Generate(v, probe.Config{IDs: sandboxIDs, Seed: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: srv.URL, Token: sandboxToken(sb), Record: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	probeSaw := map[string]int{}
+	for _, f := range res.Findings {
+		switch f.Check {
+		case probe.ResponseSchemaConformance, probe.ContentTypeConformance, probe.StatusCodeConformance, probe.ResponseHeadersConformance:
+			probeSaw[string(f.Check)]++
+		}
+	}
+	report, err := v.Check(dir)
+	if !errors.Is(err, contract.ErrViolations) {
+		t.Fatalf("the gate over the probe's cassette: %v", err)
+	}
+	gateSaw := map[string]int{}
+	seen := map[string]bool{}
+	for _, f := range report.Violations() {
+		check := "content_type_conformance"
+		if strings.HasPrefix(f.Pointer, "/response/body") {
+			check = "response_schema_conformance"
+		}
+		if key := check + "/" + strconv.Itoa(f.Interaction); !seen[key] {
+			seen[key] = true
+			gateSaw[check]++
+		}
+	}
+	if probeSaw["response_schema_conformance"] != 3 || probeSaw["content_type_conformance"] != 8 || len(probeSaw) != 2 {
+		t.Fatalf("the probe saw %v; want 3 schema findings (a MS-CorrelationId case per read operation) and 8 content-type ones (the auth cases)", probeSaw)
+	}
+	for check, n := range probeSaw {
+		if gateSaw[check] != n {
+			t.Errorf("%s: the probe found %d, the gate over its cassette %d", check, n, gateSaw[check])
+		}
+	}
 }
