@@ -78,6 +78,7 @@ const (
 // Plan is what a run will send: the cases in order, the scenario's steps (sent in order,
 // after the cases, only with writes allowed) and what could not be generated, with why.
 type Plan struct {
+	Seed     uint64 // what the ids, request ids and garbage token were drawn from
 	Cases    []Case
 	Scenario []Case
 	Skipped  []string
@@ -124,7 +125,7 @@ const notOffered = "text/html"
 // an error naming its parameter.
 func Generate(v *contract.Validator, cfg Config) (*Plan, error) {
 	doc := v.Spec()
-	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), ids: cfg.IDs, plan: &Plan{}}
+	g := &generator{doc: doc, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), ids: cfg.IDs, plan: &Plan{Seed: cfg.Seed}}
 	g.plan.Garbage = "probe-not-a-token-" + g.hex(16)
 	if err := g.checkIDs(v, doc); err != nil {
 		return nil, err

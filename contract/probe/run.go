@@ -72,7 +72,7 @@ type Finding struct {
 
 // Result is what a run did.
 type Result struct {
-	Seed     uint64
+	Seed     uint64       // the plan's
 	Planned  map[Kind]int // requests planned, by kind
 	Requests int          // requests sent, retries included
 	Findings []Finding
@@ -140,7 +140,7 @@ func Run(ctx context.Context, v *contract.Validator, plan *Plan, opts Options) (
 	noRedirects := *client
 	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	r := &runner{v: v, plan: plan, opts: opts, client: &noRedirects, base: base,
-		res: &Result{Planned: plan.Count(opts.AllowWrites), Exercised: map[Check]int{}}}
+		res: &Result{Seed: plan.Seed, Planned: plan.Count(opts.AllowWrites), Exercised: map[Check]int{}}}
 	r.total = len(plan.Cases)
 	if opts.AllowWrites {
 		r.total += len(plan.Scenario)
