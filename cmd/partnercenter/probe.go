@@ -194,6 +194,16 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 	if _, err := probe.CheckEndpoint(endpoint); err != nil {
 		return usagef("%s: %v", source, err)
 	}
+	if o.suggestOverlay != "" {
+		if dir := filepath.Dir(o.suggestOverlay); !isDir(dir) {
+			return fmt.Errorf("--suggest-overlay %s: the folder %s does not exist", o.suggestOverlay, dir)
+		}
+	}
+	reportFiles, err := createReports(o.reports)
+	if err != nil {
+		return err
+	}
+	defer closeAll(reportFiles)
 	var rec *contract.Recorder
 	var cassette string
 	if o.record != "" {
@@ -234,7 +244,7 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 			return err
 		}
 	}
-	if err := writeJUnitReports(o.reports, res); err != nil {
+	if err := writeJUnitReports(reportFiles, res); err != nil {
 		return err
 	}
 	if err := write(a.stdout, res); err != nil {
@@ -316,14 +326,31 @@ func writeOverlay(s *contract.OverlaySuggester, file string, note io.Writer) err
 	return f.Close()
 }
 
-func writeJUnitReports(reports []string, res *probe.Result) error {
+// createReports creates the --report files before anything is sent: a path that cannot be
+// written fails the run before it costs a request.
+func createReports(reports []string) ([]*os.File, error) {
+	var files []*os.File
 	for _, r := range reports {
 		_, file, _ := strings.Cut(r, "=")
 		f, err := os.Create(file)
 		if err != nil {
-			return fmt.Errorf("--report: %w", err)
+			closeAll(files)
+			return nil, fmt.Errorf("--report: %w", err)
 		}
-		err = probe.WriteJUnit(f, res)
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}
+
+func writeJUnitReports(files []*os.File, res *probe.Result) error {
+	for _, f := range files {
+		err := probe.WriteJUnit(f, res)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -340,4 +367,9 @@ func fitLine(s string) string {
 		return s
 	}
 	return s[:77] + "..."
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

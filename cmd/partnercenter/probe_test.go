@@ -81,8 +81,23 @@ func TestProbeCommandUsageErrors(t *testing.T) {
 			t.Errorf("%v: want exit 2 naming %s, got %+v", tc.args, tc.want, r)
 		}
 	}
+	// Outputs that cannot be written fail before anything is sent (exit 1, naming the flag).
+	for _, args := range [][]string{
+		{"--report", "junit=/nonexistent/probe.xml"},
+		{"--suggest-overlay", "/nonexistent/overlay.yaml"},
+		{"--record", "/dev/null/cassettes"},
+	} {
+		r := runCLI(t, e, append([]string{"contract", "probe", "--rate", "0"}, args...)...)
+		if r.code != 1 || !strings.Contains(r.stderr, args[0]) {
+			t.Errorf("%v: want exit 1 naming %s, got %+v", args, args[0], r)
+		}
+	}
 	if n := sb.Stats().Requests; n != 0 {
 		t.Errorf("usage errors sent %d requests", n)
+	}
+	// --spec FILE: the spec given.
+	if r := runCLI(t, e, "contract", "probe", "--dry-run", "--spec", "../../openapi.yaml"); r.code != 0 || strings.Count(r.stdout, "\ncurl ") != 57 {
+		t.Errorf("--spec openapi.yaml --dry-run: %+v", r)
 	}
 }
 
