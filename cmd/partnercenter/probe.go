@@ -292,7 +292,9 @@ func (a *app) probeProgress(plan *probe.Plan, writes bool) *progress {
 	if writes {
 		total += len(plan.Scenario)
 	}
-	return newProgress(a.stderr, "bar", total, nil)
+	p := newProgress(a.stderr, "bar", total, nil)
+	p.after = 2 * time.Second // a bar for runs longer than a few seconds
+	return p
 }
 
 func printDryRun(w io.Writer, endpoint string, plan *probe.Plan, writes, caFile bool) error {

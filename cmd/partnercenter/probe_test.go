@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
@@ -269,4 +270,41 @@ func TestProbeReproducerOverHTTPS(t *testing.T) {
 	if err != nil || !regexp.MustCompile(`^HTTP/[0-9.]+ 200`).Match(out) {
 		t.Fatalf("%s: %v\n%s", line, err, out)
 	}
+}
+
+// The probe's bar stays quiet for a run shorter than its delay and is drawn for a longer one
+// (the probe's, 2 s, is shortened here); it needs no pacer.
+func TestProbeProgressAfterADelay(t *testing.T) {
+	for _, tc := range []struct {
+		run   time.Duration
+		drawn bool
+	}{{0, false}, {300 * time.Millisecond, true}} {
+		var out syncBuffer
+		p := newProgress(&out, "bar", 10, nil)
+		p.after = 100 * time.Millisecond
+		p.start()
+		p.record(result{Status: "activated"})
+		time.Sleep(tc.run) // the run's length is what is tested: nothing to await
+		p.stop()
+		if drawn := strings.Contains(out.String(), "1/10 done"); drawn != tc.drawn {
+			t.Errorf("a %v run: drawn %v, want %v (%q)", tc.run, drawn, tc.drawn, out.String())
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
