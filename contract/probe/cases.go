@@ -1,12 +1,10 @@
 package probe
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -343,113 +341,6 @@ func (g *generator) methodCase(template string, ops map[string]*openapi3.Operati
 	}
 }
 
-// scenario is links -> activate -> activate again -> the first activation replayed with its
-// MS-RequestId -> links again, over the ids given.
-func (g *generator) scenario(template string, op *openapi3.Operation, pathParams []*openapi3.Parameter) {
-	links := g.readOf(pathParams)
-	if links == nil {
-		g.plan.Skipped = append(g.plan.Skipped, op.OperationID+": no read-only operation over the same ids for the scenario")
-		return
-	}
-	g.plan.alreadyActivated = exampleCode(op, "alreadyActivated")
-	first, again := g.guid(), g.guid()
-	mk := func(s step, method, path, opID, requestID, name, why string, body []byte) Case {
-		c := Case{Kind: Stateful, OperationID: opID, Method: method, Path: path, Header: http.Header{}, Body: body, step: s,
-			Name: "scenario " + strconv.Itoa(int(s)) + ": " + name, Why: why, Write: method != http.MethodGet}
-		c.Header["MS-RequestId"] = []string{requestID}
-		if body != nil {
-			c.Header.Set("Content-Type", "application/json")
-		}
-		return c
-	}
-	var body []byte
-	if op.RequestBody != nil {
-		body = []byte("null")
-	}
-	path := expand(template, g.ids)
-	g.plan.Scenario = []Case{
-		mk(stepLinks, http.MethodGet, links.path, links.op.OperationID, g.guid(), links.op.OperationID+" before", "the links of the subscription", nil),
-		mk(stepActivate, http.MethodPost, path, op.OperationID, first, op.OperationID, "activates it, or finds it active (400 "+g.plan.alreadyActivated+")", body),
-		mk(stepAgain, http.MethodPost, path, op.OperationID, again, op.OperationID+" again", "a new activation of an active subscription: 400 "+g.plan.alreadyActivated+" (example alreadyActivated)", body),
-		mk(stepReplay, http.MethodPost, path, op.OperationID, first, op.OperationID+" replayed", "the first activation with its MS-RequestId: the first answer again (headers page)", body),
-		mk(stepLinksThen, http.MethodGet, links.path, links.op.OperationID, g.guid(), links.op.OperationID+" after", "the links, still there", nil),
-	}
-}
-
-type readOp struct {
-	op   *openapi3.Operation
-	path string
-}
-
-// readOf finds a GET operation whose path has exactly these path parameters.
-func (g *generator) readOf(pathParams []*openapi3.Parameter) *readOp {
-	want := map[string]bool{}
-	for _, p := range pathParams {
-		want[p.Name] = true
-	}
-	for _, template := range g.doc.Paths.InMatchingOrder() {
-		item := g.doc.Paths.Value(template)
-		if item.Get == nil {
-			continue
-		}
-		got := map[string]bool{}
-		for _, ref := range item.Parameters {
-			if ref.Value != nil && ref.Value.In == openapi3.ParameterInPath {
-				got[ref.Value.Name] = true
-			}
-		}
-		if len(got) == len(want) && subset(got, want) {
-			return &readOp{op: item.Get, path: expand(template, g.ids)}
-		}
-	}
-	return nil
-}
-
-func subset(a, b map[string]bool) bool {
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// exampleCode is the error code of the named example of the operation's 4xx answers.
-func exampleCode(op *openapi3.Operation, name string) string {
-	for status, ref := range op.Responses.Map() {
-		if !strings.HasPrefix(status, "4") || ref.Value == nil {
-			continue
-		}
-		mt := ref.Value.Content.Get("application/json")
-		if mt == nil || mt.Examples[name] == nil || mt.Examples[name].Value == nil {
-			continue
-		}
-		if m, ok := mt.Examples[name].Value.Value.(map[string]any); ok {
-			return codeString(m["code"])
-		}
-	}
-	return ""
-}
-
-// codeString is an error code, a JSON number or string, as text.
-func codeString(v any) string {
-	switch c := v.(type) {
-	case float64:
-		return strconv.FormatFloat(c, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(c)
-	case int64:
-		return strconv.FormatInt(c, 10)
-	case uint64:
-		return strconv.FormatUint(c, 10)
-	case json.Number:
-		return c.String()
-	case string:
-		return c
-	}
-	return ""
-}
-
 // expand fills a path template with escaped values.
 func expand(template string, values map[string]string) string {
 	out := template
@@ -479,81 +370,6 @@ func headerParameters(item *openapi3.PathItem, op *openapi3.Operation) []*openap
 		}
 	}
 	return out
-}
-
-// valid is a value the header's schema allows: its example, a fresh id for an id pattern, a
-// word otherwise.
-func (g *generator) valid(p *openapi3.Parameter) string {
-	if s, ok := p.Example.(string); ok && s != "" {
-		return s
-	}
-	if s, ok := p.Schema.Value.Example.(string); ok && s != "" {
-		return s
-	}
-	if p.Schema.Value.Pattern != "" || p.Schema.Value.Format == "uuid" {
-		return g.guid()
-	}
-	return "partnercenter-probe"
-}
-
-// violation is a value that breaks one constraint of a schema.
-type violation struct {
-	value string
-	what  string // "breaks its pattern"
-	rule  string // the constraint, as the spec states it
-}
-
-// violations are one value per constraint the schema states.
-func (g *generator) violations(name string, s *openapi3.Schema) []violation {
-	var out []violation
-	if s.Pattern != "" {
-		if bad, ok := breaking(s.Pattern); ok {
-			out = append(out, violation{bad, "breaks its pattern", "pattern " + s.Pattern})
-		}
-	}
-	if s.Format == "uuid" && s.Pattern == "" {
-		out = append(out, violation{"not-a-uuid", "is not a UUID", "format uuid"})
-	}
-	if s.MinLength > 0 {
-		out = append(out, violation{strings.Repeat("x", int(s.MinLength)-1), "is too short", "minLength " + strconv.FormatUint(s.MinLength, 10)})
-	}
-	if s.MaxLength != nil {
-		out = append(out, violation{strings.Repeat("x", int(*s.MaxLength)+1), "is too long", "maxLength " + strconv.FormatUint(*s.MaxLength, 10)})
-	}
-	if s.Type.Is(openapi3.TypeInteger) {
-		out = append(out, violation{"x1", "is not an integer", "type integer"})
-		out = append(out, violation{"1.5", "is not a whole number", "type integer"})
-		switch s.Format {
-		case "int32":
-			out = append(out, violation{"2147483648", "is out of the int32 range", "format int32"})
-		case "int64":
-			out = append(out, violation{"9223372036854775808", "is out of the int64 range", "format int64"})
-		}
-		if s.Min != nil {
-			out = append(out, violation{strconv.FormatFloat(*s.Min-1, 'f', -1, 64), "is below its minimum", "minimum " + strconv.FormatFloat(*s.Min, 'f', -1, 64)})
-		}
-		if s.Max != nil {
-			out = append(out, violation{strconv.FormatFloat(*s.Max+1, 'f', -1, 64), "is above its maximum", "maximum " + strconv.FormatFloat(*s.Max, 'f', -1, 64)})
-		}
-	}
-	if len(s.Enum) > 0 {
-		out = append(out, violation{"not-in-the-enum", "is not one of its values", "enum"})
-	}
-	return out
-}
-
-// breaking is a value the pattern does not match: the first of a few candidates.
-func breaking(pattern string) (string, bool) {
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		return "", false
-	}
-	for _, c := range []string{"not-a-guid", "x", "0", "-"} {
-		if !re.MatchString(c) {
-			return c, true
-		}
-	}
-	return "", false
 }
 
 // secured reports whether the operation requires a credential (its own security, or the

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -212,4 +213,39 @@ func splitSkip(s string) (name, reason string) {
 		return s[:i], s[i+2:]
 	}
 	return s, ""
+}
+
+// Summary counts the findings by check and operation, for the summary table.
+func (r *Result) Summary() []SummaryRow {
+	n := map[[2]string]int{}
+	for _, f := range r.Findings {
+		n[[2]string{string(f.Check), f.OperationID}]++
+	}
+	rows := make([]SummaryRow, 0, len(n))
+	for k, c := range n {
+		rows = append(rows, SummaryRow{Check: Check(k[0]), OperationID: k[1], Findings: c})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Check != rows[j].Check {
+			return checkOrder(rows[i].Check) < checkOrder(rows[j].Check)
+		}
+		return rows[i].OperationID < rows[j].OperationID
+	})
+	return rows
+}
+
+// SummaryRow is a line of the summary table.
+type SummaryRow struct {
+	Check       Check
+	OperationID string
+	Findings    int
+}
+
+func checkOrder(c Check) int {
+	for i, o := range Checks {
+		if o == c {
+			return i
+		}
+	}
+	return len(Checks)
 }

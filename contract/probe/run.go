@@ -3,13 +3,11 @@ package probe
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -412,126 +410,4 @@ func redactHeader(h http.Header) http.Header {
 		}
 	}
 	return out
-}
-
-// runScenario sends the activation scenario's steps and checks the state they show.
-func (r *runner) runScenario(ctx context.Context) {
-	answers := map[step]answer{}
-	cases := map[step]Case{}
-	for _, c := range r.plan.Scenario {
-		start := time.Now()
-		a := r.send(ctx, c)
-		answers[c.step], cases[c.step] = a, c
-		fs := r.judge(c, a)
-		if a.err == nil && a.status < 500 {
-			fs = append(fs, r.stepChecks(c, a, answers)...)
-		}
-		r.record(c, a, fs, time.Since(start))
-	}
-}
-
-// stepChecks are the checks of one step, given the answers of the steps before it.
-func (r *runner) stepChecks(c Case, a answer, before map[step]answer) []Finding {
-	var fs []Finding
-	refused := r.alreadyActive(a)
-	switch c.step {
-	case stepLinks, stepLinksThen:
-		fs = r.expect(fs, c, a, PositiveDataAcceptance, a.status >= 200 && a.status < 300,
-			"the links of the subscription given got "+statusText(a.status)+": want a 2xx")
-	case stepActivate:
-		fs = r.expect(fs, c, a, ActivationStateTransition, (a.status >= 200 && a.status < 300) || refused,
-			"activating the subscription given got "+statusText(a.status)+": want a 2xx, or "+r.refusal()+" when it is active already")
-	case stepAgain:
-		fs = r.expect(fs, c, a, ActivationStateTransition, refused,
-			"a second activation got "+statusText(a.status)+": want "+r.refusal()+" (the subscription is active)")
-	case stepReplay:
-		first := before[stepActivate]
-		same := first.err == nil && first.status == a.status && sameBody(first.body, a.body)
-		reason := "replaying the first activation's MS-RequestId got " + statusText(a.status) + ", the first answer was " + statusText(first.status)
-		if first.status == a.status {
-			reason = "replaying the first activation's MS-RequestId got another body than the first answer"
-		}
-		fs = r.expect(fs, c, a, IdempotentReplay, same, reason)
-	}
-	return fs
-}
-
-func (r *runner) refusal() string {
-	if r.plan.alreadyActivated == "" {
-		return "a 4xx"
-	}
-	return "400 with code " + r.plan.alreadyActivated
-}
-
-// alreadyActive reports whether a is the spec's "already activated" refusal.
-func (r *runner) alreadyActive(a answer) bool {
-	if r.plan.alreadyActivated == "" {
-		return a.status >= 400 && a.status < 500
-	}
-	return a.status == http.StatusBadRequest && errorCode(a.body) == r.plan.alreadyActivated
-}
-
-// errorCode is the code of a Partner Center error body ("" when there is none).
-func errorCode(body []byte) string {
-	var e struct {
-		Code json.RawMessage `json:"code"`
-	}
-	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
-	if json.Unmarshal(body, &e) != nil || len(e.Code) == 0 {
-		return ""
-	}
-	var v any
-	d := json.NewDecoder(bytes.NewReader(e.Code))
-	d.UseNumber()
-	if d.Decode(&v) != nil {
-		return ""
-	}
-	return codeString(v)
-}
-
-// sameBody compares two answers: as JSON values when both are JSON, byte for byte otherwise.
-func sameBody(a, b []byte) bool {
-	a, b = bytes.TrimPrefix(a, []byte("\xEF\xBB\xBF")), bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))
-	var x, y any
-	if json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil {
-		xs, _ := json.Marshal(x)
-		ys, _ := json.Marshal(y)
-		return bytes.Equal(xs, ys)
-	}
-	return bytes.Equal(a, b)
-}
-
-// Summary counts the findings by check and operation, for the summary table.
-func (r *Result) Summary() []SummaryRow {
-	n := map[[2]string]int{}
-	for _, f := range r.Findings {
-		n[[2]string{string(f.Check), f.OperationID}]++
-	}
-	rows := make([]SummaryRow, 0, len(n))
-	for k, c := range n {
-		rows = append(rows, SummaryRow{Check: Check(k[0]), OperationID: k[1], Findings: c})
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Check != rows[j].Check {
-			return checkOrder(rows[i].Check) < checkOrder(rows[j].Check)
-		}
-		return rows[i].OperationID < rows[j].OperationID
-	})
-	return rows
-}
-
-// SummaryRow is a line of the summary table.
-type SummaryRow struct {
-	Check       Check
-	OperationID string
-	Findings    int
-}
-
-func checkOrder(c Check) int {
-	for i, o := range Checks {
-		if o == c {
-			return i
-		}
-	}
-	return len(Checks)
 }
