@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -176,7 +177,7 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 		fmt.Fprintln(notes, fitLine("not generated: "+s))
 	}
 	if o.dryRun {
-		return printDryRun(a.stdout, endpoint, plan, o.allowWrites, caFile)
+		return printDryRun(a.stdout, o.format, endpoint, plan, o.allowWrites, caFile)
 	}
 	hc, err := a.httpClient()
 	if err != nil {
@@ -297,14 +298,24 @@ func (a *app) probeProgress(plan *probe.Plan, writes bool) *progress {
 	return p
 }
 
-func printDryRun(w io.Writer, endpoint string, plan *probe.Plan, writes, caFile bool) error {
+// printDryRun prints each case as a curl line under a comment naming it, or with --format
+// json as one JSON object per case (stdout holds JSON only).
+func printDryRun(w io.Writer, format, endpoint string, plan *probe.Plan, writes, caFile bool) error {
 	cases := plan.Cases
 	if writes {
 		cases = append(cases[:len(cases):len(cases)], plan.Scenario...)
 	}
+	enc := json.NewEncoder(w)
 	for _, c := range cases {
+		curl := probe.Curl(endpoint, c, plan.Garbage, caFile)
+		if format == "json" {
+			if err := enc.Encode(map[string]any{"case": c.Name, "kind": c.Kind, "operationId": c.OperationID, "why": c.Why, "curl": curl}); err != nil {
+				return err
+			}
+			continue
+		}
 		fmt.Fprintln(w, fitLine(fmt.Sprintf("# %s (%s)", c.Name, c.Kind)))
-		if _, err := fmt.Fprintln(w, probe.Curl(endpoint, c, plan.Garbage, caFile)); err != nil {
+		if _, err := fmt.Fprintln(w, curl); err != nil {
 			return err
 		}
 	}

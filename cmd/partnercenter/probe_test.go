@@ -235,6 +235,11 @@ func TestProbeCommandFormatsAndBudget(t *testing.T) {
 		t.Fatalf("--dry-run: sent %d requests; %+v", bad.requests.Load()-before, r)
 	}
 
+	r = runCLI(t, e, "contract", "probe", "--dry-run", "--format", "json")
+	if dry := strings.Split(strings.TrimSpace(r.stdout), "\n"); r.code != 0 || len(dry) != 57 || !json.Valid([]byte(dry[0])) || !strings.Contains(dry[0], `"curl":"curl `) {
+		t.Fatalf("--dry-run --format json: %+v", r)
+	}
+
 	before = bad.requests.Load()
 	r = runCLI(t, e, "contract", "probe", "--rate", "0", "--max-requests", "10")
 	if sent := bad.requests.Load() - before; sent != 10 || !strings.Contains(r.stdout, "10 requests, 52 skipped") ||
