@@ -125,10 +125,10 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if refused := h.unrouted(w, r); refused {
+	if opID, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); opID == "" {
+		h.unrouted(w, r)
 		return
-	}
-	if _, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); len(findings) > 0 {
+	} else if len(findings) > 0 {
 		h.stats.invalid.Add(1)
 		reasons := make([]string, 0, len(findings))
 		for _, f := range findings {
@@ -192,10 +192,7 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // unrouted answers a request that routes to no operation of the spec, as ASP.NET routing
 // (which serves Partner Center) does: 405 with Allow when the path has other methods (the spec
 // documents 405 for every operation, error-codes page), 404 when the path is not the API's.
-func (h *apiHandler) unrouted(w http.ResponseWriter, r *http.Request) bool {
-	if _, _, err := h.validator.Route(r.Method, r.URL.String()); err == nil {
-		return false
-	}
+func (h *apiHandler) unrouted(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		if _, _, err := h.validator.Route(m, r.URL.String()); err == nil {
@@ -205,11 +202,10 @@ func (h *apiHandler) unrouted(w http.ResponseWriter, r *http.Request) bool {
 	h.stats.invalid.Add(1)
 	if len(allow) == 0 {
 		writeError(w, http.StatusNotFound, codeInvalidInput, "No HTTP resource was found that matches the request URI.")
-		return true
+		return
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	writeError(w, http.StatusMethodNotAllowed, codeInvalidInput, "The requested resource does not support http method '"+r.Method+"'.")
-	return true
 }
 
 // runOnce runs the request that owns an MS-RequestId and stores its answer; the requests
