@@ -255,7 +255,7 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 		fmt.Fprintln(a.stderr, "probe: "+probe.SummaryLine(res))
 	}
 	if len(res.Findings) > 0 {
-		return &exitError{code: exitFailed}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d findings: the service breaks promises of the spec (see above)", len(res.Findings))}
 	}
 	return nil
 }
