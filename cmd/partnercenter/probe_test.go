@@ -313,3 +313,22 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// In process, as gh tests its commands: the plan's counts come first, within 80 columns, and
+// a dry run needs no credentials.
+func TestProbeDryRunInProcess(t *testing.T) {
+	vars := map[string]string{"PARTNER_CENTER_CUSTOMER_ID": customer, "PARTNER_CENTER_SUBSCRIPTION_ID": subA}
+	var stdout, stderr strings.Builder
+	code := run(t.Context(), []string{"contract", "probe", "--dry-run", "--seed", "3", "--allow-writes"}, strings.NewReader(""), &stdout, &stderr,
+		func(k string) string { return vars[k] })
+	lines := strings.Split(stdout.String(), "\n")
+	if code != 0 || lines[0] != "28 requests: 7 positive, 8 negative, 4 auth, 2 method, 2 accept, 5 stateful" ||
+		lines[1] != "seed 3 (repeat the run with --seed 3)" || !strings.HasPrefix(lines[2], "not generated: GetOrderActivationLinks: no --order given") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	for _, l := range lines {
+		if len(l) > 80 && !strings.HasPrefix(l, "curl ") {
+			t.Errorf("wider than 80 columns: %q", l)
+		}
+	}
+}
