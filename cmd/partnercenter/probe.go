@@ -38,22 +38,22 @@ func newContractProbeCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "probe",
 		Short: "Try the spec's every promise against a running service",
-		Long: `Generate cases from openapi.yaml and send them to the service: positive cases with the
-ids given (and with each documented optional header), a negative case per constraint
-of each parameter, no and a garbage token, a method the path does not document and an
-Accept the operation does not offer; with --allow-writes, the activation scenario too
-(links, activate, activate again, the first activation replayed with its MS-RequestId,
-links again), which activates the subscription given.
+		Long: `Generate cases from openapi.yaml and send them to the service: positive cases
+with the ids given (and with each documented optional header), a negative case
+per constraint of each parameter, no and a garbage token, a method the path
+does not document and an Accept the operation does not offer. With
+--allow-writes, the activation scenario too (links, activate, activate again,
+the first activation replayed with its MS-RequestId, links again): it
+activates the subscription given.
 
-Every answer is judged by the contract gate's engine and by the checks not_a_server_error,
-status_code_conformance, content_type_conformance, response_schema_conformance,
-response_headers_conformance, negative_data_rejection, positive_data_acceptance,
-ignored_auth, idempotent_replay and activation_state_transition. Each finding comes with
-a curl command that replays it, reading the token from $PARTNER_CENTER_TOKEN.
+Every answer is judged by the contract gate's engine and by these checks:
+` + wrapWords(checkNames(), 76) + `
+Each finding comes with a curl command that replays it, reading the token
+from $PARTNER_CENTER_TOKEN.
 
 The ids default to PARTNER_CENTER_CUSTOMER_ID, PARTNER_CENTER_ORDER_ID,
-PARTNER_CENTER_LINE_ITEM and PARTNER_CENTER_SUBSCRIPTION_ID; credentials, --endpoint and
-PARTNER_CENTER_CA_FILE are those of links and activate.
+PARTNER_CENTER_LINE_ITEM and PARTNER_CENTER_SUBSCRIPTION_ID; credentials,
+--endpoint and PARTNER_CENTER_CA_FILE are those of links and activate.
 
 The exit status is 0 with no finding, 1 with findings, 2 on a usage error.`,
 		Example: `  # What it would send, as curl lines, without sending anything
@@ -385,4 +385,36 @@ func fitLine(s string) string {
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// checkNames are the probe's check names, as the package defines them.
+func checkNames() []string {
+	names := make([]string, len(probe.Checks))
+	for i, c := range probe.Checks {
+		names[i] = string(c)
+	}
+	return names
+}
+
+// wrapWords joins words with ", " in lines of at most width columns.
+func wrapWords(words []string, width int) string {
+	var lines []string
+	line := ""
+	for i, w := range words {
+		if i < len(words)-1 {
+			w += ","
+		}
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	for i := range lines {
+		lines[i] = "  " + lines[i]
+	}
+	return strings.Join(append(lines, "  "+line), "\n")
 }

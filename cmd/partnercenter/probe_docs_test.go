@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partnercenter-go/partnercenter/contract/probe"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -33,6 +34,11 @@ func TestProbeDocs(t *testing.T) {
 		t.Fatalf("docs/probe.md has %d commands, want the 4 this test knows: %q", len(lines), lines)
 	}
 	doc, _ := os.ReadFile("../../docs/probe.md")
+	for _, c := range probe.Checks {
+		if !strings.Contains(string(doc), "| `"+string(c)+"` |") {
+			t.Errorf("docs/probe.md's table of checks lacks %s", c)
+		}
+	}
 	root, _ := filepath.Abs("../..")
 	for _, line := range lines {
 		t.Run(line, func(t *testing.T) {
