@@ -245,7 +245,7 @@ func (g *generator) path(template string, item *openapi3.PathItem) {
 	for _, m := range methods {
 		g.operation(template, m, ops[m], item, pathParams)
 	}
-	g.methodCase(template, ops, methods, pathParams)
+	g.methodCase(template, item, ops, methods, pathParams)
 }
 
 func (g *generator) operation(template, method string, op *openapi3.Operation, item *openapi3.PathItem, pathParams []*openapi3.Parameter) {
@@ -260,20 +260,31 @@ func (g *generator) operation(template, method string, op *openapi3.Operation, i
 		// The official SDKs POST the JSON literal null (openapi.yaml, ActivateSubscription).
 		base.Body = []byte("null")
 	}
+	headers := headerParameters(item, op)
+	// Every case carries the required headers (this spec has none), so that it breaks one
+	// constraint only.
+	required := http.Header{}
+	for _, h := range headers {
+		if h.Required {
+			required[h.Name] = []string{g.valid(h)}
+		}
+	}
 	mk := func(kind Kind, name, why string, values map[string]string) Case {
 		c := base
 		c.Kind, c.Name, c.Why = kind, op.OperationID+": "+name, why
 		c.Path = expand(template, values)
-		c.Header = http.Header{}
+		c.Header = required.Clone()
 		if c.Body != nil {
 			c.Header.Set("Content-Type", "application/json")
 		}
 		return c
 	}
-	headers := headerParameters(item, op)
 	if !write {
 		g.add(mk(Positive, "the ids given", "a request that conforms, with ids that exist", g.ids))
 		for _, h := range headers {
+			if h.Required {
+				continue // in every case already
+			}
 			c := mk(Positive, "with "+h.Name, "a documented optional header, with a value its schema allows", g.ids)
 			c.Header[h.Name] = []string{g.valid(h)} // as the spec writes it
 			g.add(c)
@@ -287,6 +298,11 @@ func (g *generator) operation(template, method string, op *openapi3.Operation, i
 		}
 	}
 	for _, h := range headers {
+		if h.Required {
+			c := mk(Negative, h.Name+" is missing", h.Name+" is missing (required)", ids)
+			delete(c.Header, h.Name)
+			g.add(c)
+		}
 		for _, bad := range g.violations(h.Name, h.Schema.Value) {
 			c := mk(Negative, h.Name+" "+bad.what, h.Name+" "+bad.what+" ("+bad.rule+")", ids)
 			c.Header[h.Name] = []string{bad.value}
@@ -325,7 +341,7 @@ func (g *generator) unactionable(pathParams []*openapi3.Parameter) map[string]st
 }
 
 // methodCase tries the first method of methodsTried the path does not document.
-func (g *generator) methodCase(template string, ops map[string]*openapi3.Operation, methods []string, pathParams []*openapi3.Parameter) {
+func (g *generator) methodCase(template string, item *openapi3.PathItem, ops map[string]*openapi3.Operation, methods []string, pathParams []*openapi3.Parameter) {
 	for _, m := range methodsTried {
 		if ops[m] != nil {
 			continue
@@ -335,7 +351,13 @@ func (g *generator) methodCase(template string, ops map[string]*openapi3.Operati
 		if m != http.MethodGet {
 			ids = g.unactionable(pathParams)
 		}
-		g.add(Case{Kind: Method, OperationID: documented.OperationID, Method: m, Path: expand(template, ids), Header: http.Header{},
+		header := http.Header{}
+		for _, h := range headerParameters(item, documented) {
+			if h.Required {
+				header[h.Name] = []string{g.valid(h)}
+			}
+		}
+		g.add(Case{Kind: Method, OperationID: documented.OperationID, Method: m, Path: expand(template, ids), Header: header,
 			Name: documented.OperationID + ": method " + m, Why: "a method the path does not document (it documents " + strings.Join(methods, ", ") + ")"})
 		return
 	}

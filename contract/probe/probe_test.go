@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/contract/probe"
+	"github.com/partnercenter-go/partnercenter/generated/spec"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -193,5 +194,58 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 	}
 	if _, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: "http://partner.example"}); err == nil {
 		t.Fatal("a plain-HTTP endpoint off loopback was accepted")
+	}
+}
+
+// A required header (MS-Contract-Version, made required here): every case carries it but one
+// negative case without it, which a service that ignores it lets through.
+func TestRequiredHeaders(t *testing.T) {
+	sb, _ := setup(t)
+	doc, err := spec.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, ref := range op.Parameters {
+				if ref.Value.Name == "MS-Contract-Version" {
+					ref.Value.Required = true
+				}
+			}
+		}
+	}
+	v, err := contract.New(doc, contract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := probe.Generate(v, probe.Config{IDs: sandboxIDs, Seed: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := 0
+	for _, c := range plan.Cases {
+		if strings.HasSuffix(c.Name, ": MS-Contract-Version is missing") {
+			missing++
+		} else if v := c.Header["MS-Contract-Version"]; len(v) != 1 || v[0] != "v1" {
+			t.Fatalf("%s lacks the required header", c.Name)
+		}
+	}
+	if missing != 4 {
+		t.Fatalf("%d missing-header cases, want one per operation", missing)
+	}
+	res, err := probe.Run(context.Background(), v, plan, probe.Options{Endpoint: sb.URL, HTTPClient: sb.HTTPClient(), Token: sandboxToken(sb)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := 0
+	for _, f := range res.Findings {
+		if f.Check == probe.NegativeDataRejection && strings.Contains(f.Case, "is missing") {
+			fired++
+		}
+	}
+	// The sandbox does not require the header: the three read operations answer 200. The
+	// activation's case carries a subscription no account holds (safety), so it gets a 404.
+	if fired != 3 {
+		t.Fatalf("the sandbox should fail the 3 read operations' missing-header cases; %d did", fired)
 	}
 }
