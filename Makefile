@@ -57,11 +57,15 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 # --format; REPORT=<file> writes a JUnit report (one testcase per interaction), REPORT=html=<file>
 # an HTML report (docs/html-report.md); several: REPORT="junit=gate.xml html=gate.html";
 # MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
+# MODE=probe runs `partnercenter contract probe`'s cases there, one spec per case (REPORT= gets
+# the probe's JUnit report); PROBE_WRITES=1 adds the activation scenario, which activates
+# PARTNER_CENTER_SUBSCRIPTION_ID.
 CASSETTES ?=
 STRICT    ?=
 MODE      ?=
 REPORT    ?=
 FORMAT    ?=
+PROBE_WRITES ?=
 
 # SPEC=<file> judges with that OpenAPI document (openapi.yaml with an overlay applied, say);
 # by default the gate judges with the spec built from openapi.yaml. SPEC has a default for
@@ -78,7 +82,7 @@ COLOR_DECISION = { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$(CI)" ] && noco
 # -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
 	$(COLOR_DECISION); \
-	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" \
+	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" PROBE_WRITES="$(PROBE_WRITES)" \
 	  REPORT="$(REPORT)" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
 	  $(GINKGO) run --succinct --randomize-all $$nocolor $(if $(CASSETTES),--label-filter=gate) ./contract \
 	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')

@@ -22,7 +22,7 @@ import (
 //	REPORT     reports to write, as the command's --report values: junit=FILE, html=FILE (several
 //	           separated by spaces; a bare FILE is junit), relative to GATE_ROOT
 //	GATE_ROOT  the folder GitHub annotations are made relative to (make passes the repository)
-//	MODE       replay (default), live or record (see live_test.go)
+//	MODE       replay (default), live or record (see live_test.go), or probe (probe_mode_test.go)
 //	GATE_SPEC  the OpenAPI document to judge with (make's SPEC=); default: the embedded spec
 type gateConfig struct {
 	dir     string

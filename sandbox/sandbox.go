@@ -24,6 +24,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -166,10 +167,9 @@ func New(opts Options) (*Sandbox, error) {
 	entra.HandleFunc("POST /{tenant}/oauth2/v2.0/token", toks.token)
 	entra.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", toks.openIDConfiguration)
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", newQuirks(handler, opts.PlainJSON))
 	mux.HandleFunc(statusPath, sb.serveStatus)
 	mux.Handle("/", entra)
-	sb.server = &http.Server{Handler: mux, ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,
+	sb.server = &http.Server{Handler: apiFirst(newQuirks(handler, opts.PlainJSON), mux), ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,
 		ReadHeaderTimeout: min(10*time.Second, opts.ReadTimeout), ReadTimeout: opts.ReadTimeout,
 		WriteTimeout: opts.WriteTimeout, IdleTimeout: opts.IdleTimeout}
 
@@ -187,6 +187,19 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	go func() { sb.done <- sb.server.Serve(ln) }()
 	return sb, nil
+}
+
+// apiFirst sends /v1/ requests to api as they came and the rest to mux. ServeMux would clean
+// an API path first, answering /v1/customers/C/orders//activationlinks (an empty order id)
+// with a 307 to another path, which the service never does: the API judges the path itself.
+func apiFirst(api, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // Close stops the sandbox and its connections.

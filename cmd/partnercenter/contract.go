@@ -105,6 +105,6 @@ error.`,
 	validate.Flags().StringArrayVar(&reports, "report", nil, "also write a report: junit=FILE or html=FILE (repeatable; a bare FILE is junit)")
 	validate.Flags().StringVar(&suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay 1.0 document declaring every undeclared field seen to this file")
 	addSpecFlag(validate, &specFile)
-	c.AddCommand(validate, newContractProxyCommand(a))
+	c.AddCommand(validate, newContractProxyCommand(a), newContractProbeCommand(a))
 	return c
 }
