@@ -175,10 +175,11 @@ Credentials come from the environment:
              AZURE_CLIENT_ID (AZURE_CLIENT_SECRET for a confidential app)
   AZURE_AUTHORITY_HOST overrides the cloud's Entra authority; PARTNER_CENTER_CA_FILE
   adds CA certificates to trust (both for a local sandbox).`,
-		Version:       partnercenterVersion,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("partnercenter {{.Version}}")
 	f := root.PersistentFlags()
 	f.StringVar(&a.cloud, "cloud", "global", "Partner Center cloud: global, usgov or china")
 	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: $PARTNER_CENTER_ENDPOINT, else the cloud's)")
