@@ -288,7 +288,7 @@ func readJUnit(t *testing.T, path string) junitSuite {
 		t.Fatalf("JUnit report: %v", err)
 	}
 	var doc struct {
-		XMLName  xml.Name
+		XMLName xml.Name
 		junitSuite
 		Suites []junitSuite `xml:"testsuite"`
 	}
