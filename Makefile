@@ -115,6 +115,14 @@ dist: ## Cross-build the command for PLATFORMS into dist/, with dist/checksums.t
 	@cd $(DIST) && sha256sum partnercenter_* > checksums.txt
 	@echo "dist: $(DIST)/checksums.txt (check: cd $(DIST) && sha256sum -c checksums.txt)"
 
+# GoReleaser, for its configuration check; v2.17.0 is the newest release the Go of go.mod builds
+# (v2.18 needs Go 1.27). The first run builds it: minutes; later runs take seconds.
+GORELEASER  = $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+
+.PHONY: goreleaser-check
+goreleaser-check: ## Check .goreleaser.yaml with GoReleaser (a release builds what make dist builds).
+	$(GORELEASER) check
+
 .PHONY: vet
 vet: ## go vet, staticcheck and gofmt.
 	$(GO) vet ./...

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/partnercenter-go/partnercenter/internal/repocopy"
 )
 
 // root is the checkout under test.
@@ -25,28 +27,7 @@ var root = func() string {
 // folder, so a worktree's builds carry no commit.
 func freshClone(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	files := run(t, root, nil, "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-	for name := range strings.SplitSeq(strings.TrimRight(files, "\x00"), "\x00") {
-		data, err := os.ReadFile(filepath.Join(root, name))
-		if os.IsNotExist(err) {
-			continue // deleted in the work tree, not yet in the index
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := os.Stat(filepath.Join(root, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, data, info.Mode().Perm()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := repocopy.Copy(t, root)
 	git(t, dir, "init", "-q", "-b", "main")
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "-m", "fresh clone")
