@@ -8,13 +8,13 @@ import (
 	"strings"
 )
 
-// pages returns README.md and every docs/*.md under root, relative to it.
+// pages returns README.md, CHANGELOG.md and every docs/*.md under root, relative to it.
 func pages(root string) ([]string, error) {
 	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	if err != nil {
 		return nil, err
 	}
-	out := []string{"README.md"}
+	out := []string{"README.md", "CHANGELOG.md"}
 	for _, d := range docs {
 		rel, err := filepath.Rel(root, d)
 		if err != nil {

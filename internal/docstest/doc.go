@@ -1,4 +1,4 @@
-// Package docstest checks the project's documentation, README.md and docs/*.md, as a reader
+// Package docstest checks the project's documentation, README.md, CHANGELOG.md and docs/*.md, as a reader
 // meets it: every relative link and anchor resolves, and every fenced block is run, compiled
 // or checked by a test. A block says how, in a marker on the line before its fence:
 //
