@@ -1,6 +1,6 @@
-// Package docstest checks the project's documentation, README.md, CHANGELOG.md and docs/*.md, as a reader
-// meets it: every relative link and anchor resolves, and every fenced block is run, compiled
-// or checked by a test. A block says how, in a marker on the line before its fence:
+// Package docstest checks the project's documentation (README.md, CHANGELOG.md, docs/*.md) as
+// a reader meets it: every relative link and anchor resolves, and every fenced block is run,
+// compiled or checked by a test. A block says how, in a marker on the line before its fence:
 //
 //	<!-- snippet: run -->              a sh block run by TestSnippets in a copy of the
 //	                                   repository, partnercenter on PATH; a line ending in
