@@ -49,7 +49,9 @@ download() {
     usage "version: cannot download $releases/$version/checksums.txt (is $version a release?)"
   curl -fsSL --retry 3 -o "$dir/$name" "$releases/$version/$name" ||
     usage "version: cannot download $releases/$version/$name"
-  if ! (cd "$dir" && grep " \*\{0,1\}$name\$" checksums.txt | sha256sum -c --quiet - >&2); then
+  local check=(sha256sum -c --quiet -)
+  if ! command -v sha256sum >/dev/null; then check=(shasum -a 256 -c --quiet -); fi # macOS
+  if ! (cd "$dir" && grep " \*\{0,1\}$name\$" checksums.txt | "${check[@]}" >&2); then
     echo "::error title=partnercenter contract gate::$name of $version does not match its checksums.txt: not running it"
     exit 1
   fi
@@ -106,7 +108,7 @@ elif [[ "$version" =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
 else
   usage "input version: \"$version\" is neither a release tag (v1.2.3) nor source"
 fi
-echo "$("$binary" --version | head -n 1)" >&2
+"$binary" --version >&2 # which build judges, in the log
 
 out="$tmp/partnercenter-gate-$$.txt"
 set +e
