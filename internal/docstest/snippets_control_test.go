@@ -20,6 +20,7 @@ func TestSnippetCheckCatchesFaults(t *testing.T) {
 		"<!-- snippet: maybe -->", "```", "x", "```", // 37
 		"<!-- snippet: by TestSnippetCheckCatchesFaults -->", "```go", "fine", "```", // 41
 		"<!-- snippet: same as internal/docstest/doc.go -->", "```go", "package docstest", "```", // 45
+		"<!-- snippet: run -->", "```sh", "sleep 300 &", "false", "```", // 49: fails, and the sleep is stopped
 	}, "\n")
 	blocks, _, err := parse(page)
 	if err != nil {
@@ -35,6 +36,7 @@ func TestSnippetCheckCatchesFaults(t *testing.T) {
 		"x.md:23: the block does not run as written",
 		`x.md:31: the run block above did not print "not printed"`,
 		`x.md:37: unknown snippet marker "maybe"`,
+		"x.md:49: the block does not run as written",
 	}
 	if len(got) != len(wants) {
 		t.Fatalf("%d problems, want %d:\n%s", len(got), len(wants), strings.Join(got, "\n"))

@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/partnercenter-go/partnercenter/internal/repocopy"
 )
@@ -270,7 +272,15 @@ func runBlock(t *testing.T, text string) runResult {
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "NO_COLOR=1", "COLUMNS=80")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	// A process group of its own: what a block starts in the background (a sandbox) is
+	// stopped with it, even when a line fails before the block's own kill.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 2 * time.Second // a background process keeps the output open
+	err := cmd.Start()
+	if err == nil {
+		err = cmd.Wait()
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	r := runResult{output: out.String()}
 	if err != nil {
 		r.problem = fmt.Sprintf("the block does not run as written: %v\n%s", err, out.String())
