@@ -130,7 +130,7 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     echo
     grep -E '^(PASS|FAIL): ' "$out" | sed 's/^/    /' || echo "    the gate stopped with exit status $status before its summary"
     echo
-    echo "$(grep -c '^::error ' "$out" || true) violations and $(grep -c '^::warning ' "$out" || true) drift findings are annotated on their files.${INPUT_REPORT:+ JUnit report: \`$INPUT_REPORT\`.}"
+    echo "Annotated on their files: violations $(grep -c '^::error ' "$out" || true), drift $(grep -c '^::warning ' "$out" || true).${INPUT_REPORT:+ JUnit report: \`$INPUT_REPORT\`.}"
     echo
     echo '<details><summary>Coverage</summary>'
     echo

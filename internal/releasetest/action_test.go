@@ -191,7 +191,7 @@ func TestActionFailsOnABrokenCassette(t *testing.T) {
 	if !strings.Contains(r.stdout, want) {
 		t.Errorf("no annotation line %q in:\n%s", want, r.stdout)
 	}
-	if !strings.Contains(r.outputs, "verdict=fail\n") || !strings.Contains(r.summary, "contract gate: FAIL") || !strings.Contains(r.summary, "1 violations and") {
+	if !strings.Contains(r.outputs, "verdict=fail\n") || !strings.Contains(r.summary, "contract gate: FAIL") || !strings.Contains(r.summary, "Annotated on their files: violations 1, drift 0.") {
 		t.Errorf("outputs:\n%s\nsummary:\n%s", r.outputs, r.summary)
 	}
 	suite := readJUnit(t, filepath.Join(workspace, "partnercenter-contract.xml"))
