@@ -100,19 +100,24 @@ build: ## Build the command into bin/partnercenter (its --version names the comm
 
 .PHONY: dist
 dist: ## Cross-build the command for PLATFORMS into dist/, with dist/checksums.txt for sha256sum -c.
-	@mkdir -p $(DIST); rm -f $(DIST)/partnercenter_* $(DIST)/checksums.txt
-	@for p in $(PLATFORMS); do \
+# Built in a scratch folder and moved into $(DIST) only when every build names its commit: a failed
+# run leaves $(DIST) as it was.
+	@for p in $(PLATFORMS); do case $$p in ?*/?*) ;; *) \
+	  echo "dist: PLATFORMS: \"$$p\" is not GOOS/GOARCH (e.g. PLATFORMS=linux/amd64)"; exit 2;; esac; done
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for p in $(PLATFORMS); do \
 	  os=$${p%/*}; arch=$${p#*/}; ext=; if [ "$$os" = windows ]; then ext=.exe; fi; \
-	  out=$(DIST)/partnercenter_$${os}_$${arch}$$ext; \
-	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(BUILDFLAGS) -ldflags='-s -w' -o $$out ./cmd/partnercenter; \
-	  info=$$($(GO) version -m $$out); \
+	  name=partnercenter_$${os}_$${arch}$$ext; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(BUILDFLAGS) -ldflags='-s -w' -o "$$tmp/$$name" ./cmd/partnercenter; \
+	  info=$$($(GO) version -m "$$tmp/$$name"); \
 	  if ! grep -q 'vcs.revision=' <<<"$$info"; then \
-	    echo "dist: $$out names no commit: run make dist in a git clone (Go reads a .git folder)"; rm -f $$out; exit 1; \
+	    echo "dist: $$name names no commit: run make dist in a git clone (Go reads a .git folder); $(DIST)/ left as it was"; exit 1; \
 	  fi; \
-	  if grep -q 'vcs.modified=true' <<<"$$info"; then echo "dist: $$out: the tree has uncommitted changes (--version says modified)"; fi; \
-	  echo "dist: $$out"; \
-	done
-	@cd $(DIST) && sha256sum partnercenter_* > checksums.txt
+	  if grep -q 'vcs.modified=true' <<<"$$info"; then echo "dist: $$name: the tree has uncommitted changes (--version says modified)"; fi; \
+	  echo "dist: $(DIST)/$$name"; \
+	done; \
+	(cd "$$tmp" && sha256sum partnercenter_* > checksums.txt); \
+	mkdir -p $(DIST); rm -f $(DIST)/partnercenter_* $(DIST)/checksums.txt; mv "$$tmp"/* $(DIST)/
 	@echo "dist: $(DIST)/checksums.txt (check: cd $(DIST) && sha256sum -c checksums.txt)"
 
 # GoReleaser, for its configuration check; v2.17.0 is the newest release the Go of go.mod builds

@@ -73,17 +73,39 @@ func TestDistOnAFreshClone(t *testing.T) {
 
 // TestDistRefusesABuildWithoutCommit: outside a git clone (a source archive, a worktree) Go
 // stamps no commit, and make dist says so and fails rather than ship a build --version cannot
-// trace.
+// trace; a PLATFORMS entry that is not GOOS/GOARCH is refused before any build. Either way
+// dist/ is left as it was.
 func TestDistRefusesABuildWithoutCommit(t *testing.T) {
 	clone := freshClone(t)
 	if err := os.RemoveAll(filepath.Join(clone, ".git")); err != nil {
 		t.Fatal(err)
 	}
-	out, err := tryRun(clone, nil, "make", "dist", "PLATFORMS="+runtime.GOOS+"/"+runtime.GOARCH)
-	if err == nil || !strings.Contains(out, "names no commit: run make dist in a git clone") {
-		t.Fatalf("make dist outside a git clone must fail naming the missing commit; got %v\n%s", err, out)
+	dist := filepath.Join(clone, "dist")
+	before := map[string]string{hostBinary: "an earlier build", "checksums.txt": "an earlier checksums file"}
+	if err := os.MkdirAll(dist, 0o755); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(clone, "dist", hostBinary)); !os.IsNotExist(err) {
-		t.Fatalf("make dist left a build without a commit in dist/ (%v)", err)
+	for name, text := range before {
+		if err := os.WriteFile(filepath.Join(dist, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ platforms, want string }{
+		{runtime.GOOS + "/" + runtime.GOARCH, hostBinary + " names no commit: run make dist in a git clone"},
+		{runtime.GOOS + "/" + runtime.GOARCH + " linux", `dist: PLATFORMS: "linux" is not GOOS/GOARCH`},
+	} {
+		out, err := tryRun(clone, nil, "make", "dist", "PLATFORMS="+tc.platforms)
+		if err == nil || !strings.Contains(out, tc.want) {
+			t.Errorf("make dist PLATFORMS=%q must fail with %q; got %v\n%s", tc.platforms, tc.want, err, out)
+		}
+		entries, err := os.ReadDir(dist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, text := range before {
+			if got, _ := os.ReadFile(filepath.Join(dist, name)); string(got) != text || len(entries) != len(before) {
+				t.Errorf("make dist PLATFORMS=%q changed dist/ (%d files; %s holds %q)", tc.platforms, len(entries), name, got)
+			}
+		}
 	}
 }
