@@ -13,6 +13,7 @@ const root = "../.."
 // TestLinksResolve: every relative link and image of README.md and docs/*.md names a file of
 // the repository, and every anchor a heading of its page.
 func TestLinksResolve(t *testing.T) {
+	t.Parallel()
 	all, err := pages(root)
 	if err != nil {
 		t.Fatal(err)
@@ -32,6 +33,7 @@ func TestLinksResolve(t *testing.T) {
 // another page and in the same page, and a link out of the repository, and passes the good
 // links beside them.
 func TestLinkCheckCatchesBrokenLinks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()

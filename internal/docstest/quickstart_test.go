@@ -14,6 +14,7 @@ import (
 // becomes a local repository of the checkout's files (the tests have no network): the clone
 // must land in ./partnercenter, and go mod download must succeed in it.
 func TestQuickStartSetUp(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)

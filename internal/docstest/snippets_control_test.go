@@ -8,6 +8,7 @@ import (
 // TestSnippetCheckCatchesFaults: each kind of marker fails when what it says does not hold,
 // and a block without a marker fails.
 func TestSnippetCheckCatchesFaults(t *testing.T) {
+	t.Parallel()
 	page := strings.Join([]string{
 		"```go", "fmt.Println(1)", "```", // 1: no marker
 		"<!-- snippet: same as internal/docstest/doc.go -->", "```go", "package docstest", "// not in the file", "```", // 5

@@ -22,6 +22,7 @@ import (
 // are what they printed, "same as" blocks are part of their file, "by" blocks name a test or a
 // CI file that runs them.
 func TestSnippets(t *testing.T) {
+	t.Parallel()
 	all, err := pages(root)
 	if err != nil {
 		t.Fatal(err)

@@ -139,6 +139,7 @@ func TestMain(m *testing.M) {
 // TestActionPassesOnTheProjectsRecordings: the project's cassettes and HAR captures pass; the
 // outputs, the JUnit report and the summary say so, and nothing is annotated as an error.
 func TestActionPassesOnTheProjectsRecordings(t *testing.T) {
+	t.Parallel()
 	a := readAction(t)
 	report := filepath.Join(t.TempDir(), "contract.xml")
 	r := runAction(t, a, root, map[string]string{
@@ -167,6 +168,7 @@ func TestActionPassesOnTheProjectsRecordings(t *testing.T) {
 // with an error annotation on the file (its path relative to the workspace), the default
 // report in the workspace holding the failed testcase, and the outputs saying fail.
 func TestActionFailsOnABrokenCassette(t *testing.T) {
+	t.Parallel()
 	a := readAction(t)
 	workspace := t.TempDir()
 	src, err := os.ReadFile(filepath.Join(root, "contract/testdata/cassettes/documented/activate-sandbox-subscription.yaml"))
@@ -203,6 +205,7 @@ func TestActionFailsOnABrokenCassette(t *testing.T) {
 // TestActionRefusesWrongInputs: exit 2 with an error annotation naming the input, and the gate
 // not run.
 func TestActionRefusesWrongInputs(t *testing.T) {
+	t.Parallel()
 	a := readAction(t)
 	bin := command(t)
 	for _, tc := range []struct {
@@ -230,6 +233,7 @@ func TestActionRefusesWrongInputs(t *testing.T) {
 // and the release's checksums.txt (from a loopback server laid out as a GitHub release), checks
 // the one against the other, and runs it; a build that does not match is never run.
 func TestActionDownloadsARelease(t *testing.T) {
+	t.Parallel()
 	a := readAction(t)
 	bin, err := os.ReadFile(command(t))
 	if err != nil {
@@ -309,6 +313,7 @@ func readJUnit(t *testing.T, path string) junitSuite {
 // tag) the step builds the command with Go from the action's checkout; without Go on the
 // runner it says what to add, exit 2.
 func TestActionBuildsFromSource(t *testing.T) {
+	t.Parallel()
 	a := readAction(t)
 	inputs := map[string]string{"paths": "contract/testdata/har", "report": ""}
 	r := runAction(t, a, root, inputs)

@@ -18,6 +18,7 @@ var hostBinary = "partnercenter_" + runtime.GOOS + "_" + runtime.GOARCH + map[bo
 // build must be listed in dist/checksums.txt, `sha256sum -c` must verify it, and the host's
 // build must name the clone's commit; a flipped byte must fail the check.
 func TestDistOnAFreshClone(t *testing.T) {
+	t.Parallel()
 	clone := freshClone(t)
 	head := git(t, clone, "rev-parse", "HEAD")
 	// GOFLAGS=-buildvcs=false, as on machines that set it: the Makefile's -buildvcs=true must win.
@@ -76,6 +77,7 @@ func TestDistOnAFreshClone(t *testing.T) {
 // trace; a PLATFORMS entry that is not GOOS/GOARCH is refused before any build. Either way
 // dist/ is left as it was.
 func TestDistRefusesABuildWithoutCommit(t *testing.T) {
+	t.Parallel()
 	clone := freshClone(t)
 	if err := os.RemoveAll(filepath.Join(clone, ".git")); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 // (the module zip made by golang.org/x/mod/zip, the zip Go itself makes); the module then
 // builds against the tag. A version that was never tagged fails.
 func TestGoGetOfATag(t *testing.T) {
+	t.Parallel()
 	page, err := os.ReadFile(filepath.Join(root, "docs", "client.md"))
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ type goreleaserConfig struct {
 // -buildvcs=true, so that --version and the action's download agree with either. (The
 // configuration's schema is checked by `make goreleaser-check`, which needs GoReleaser.)
 func TestGoreleaserMatchesMakeDist(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(root, ".goreleaser.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // the environment, as some machines set it), and reads --version: the clone's commit and its
 // date, "(devel)" without a tag; after `git tag`, the tag; after an edit, "modified".
 func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	clone := freshClone(t)
 	head := git(t, clone, "rev-parse", "HEAD")
 	date := git(t, clone, "show", "-s", "--format=%cd", "--date=format-local:%Y-%m-%dT%H:%M:%SZ", "HEAD")
