@@ -53,7 +53,7 @@ func TestLinkCheckCatchesBrokenLinks(t *testing.T) {
 		"[missing file](docs/nothing.md)",
 		"[missing anchor](docs/gate.md#reports)",
 		"[missing local anchor](#quick-start)",
-		"[outside](../shared/x.md)",
+		"[outside](../elsewhere/x.md)",
 		"```sh", "[in a block](nothing.md)", "```",
 		"[ref]: docs/gone.md",
 	}, "\n"))
@@ -65,7 +65,7 @@ func TestLinkCheckCatchesBrokenLinks(t *testing.T) {
 		"README.md:5: docs/nothing.md: no such file docs/nothing.md",
 		"README.md:6: docs/gate.md#reports: docs/gate.md has no heading with the anchor #reports",
 		"README.md:7: #quick-start: README.md has no heading with the anchor #quick-start",
-		"README.md:8: ../shared/x.md: points outside the repository",
+		"README.md:8: ../elsewhere/x.md: points outside the repository",
 		"README.md:12: docs/gone.md: no such file docs/gone.md",
 	}
 	if strings.Join(broken, "\n") != strings.Join(want, "\n") {
