@@ -34,15 +34,8 @@ func TestQuickStartSetUp(t *testing.T) {
 		t.Fatalf("README.md: no set-up block marked by TestQuickStartSetUp that clones %s:\n%s", url, setUp)
 	}
 	upstream := filepath.Join(t.TempDir(), "partnercenter.git")
-	if err := os.Rename(repocopy.Copy(t, root), upstream); err != nil {
+	if err := os.Rename(repocopy.Clone(t, root), upstream); err != nil {
 		t.Fatal(err)
-	}
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=docstest", "-c", "user.email=docstest@example.com", "commit", "-q", "-m", "upstream"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = upstream
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
 	}
 	work := t.TempDir()
 	script := strings.ReplaceAll(setUp, url, upstream)

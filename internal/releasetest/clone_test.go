@@ -21,26 +21,20 @@ var root = func() string {
 	return abs
 }()
 
-// freshClone returns a new git repository, one commit holding the checkout's files as they are
-// (tracked and untracked, minus what .gitignore excludes): what `git clone` of this tree
-// gives, uncommitted work included. A git worktree is no substitute: Go reads only a .git
-// folder, so a worktree's builds carry no commit.
+// freshClone is a git clone of the checkout, uncommitted work included (repocopy.Clone).
 func freshClone(t *testing.T) string {
 	t.Helper()
-	dir := repocopy.Copy(t, root)
-	git(t, dir, "init", "-q", "-b", "main")
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-q", "-m", "fresh clone")
-	return dir
+	return repocopy.Clone(t, root)
 }
 
-// git runs git in dir with a fixed identity and no user configuration.
+// git runs git in dir as repocopy.Git does, and fails t on an error.
 func git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	env := []string{"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=releasetest", "GIT_AUTHOR_EMAIL=releasetest@example.com",
-		"GIT_COMMITTER_NAME=releasetest", "GIT_COMMITTER_EMAIL=releasetest@example.com"}
-	return strings.TrimSpace(run(t, dir, env, "git", args...))
+	out, err := repocopy.Git(dir, args...)
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(out)
 }
 
 // run runs a command in dir with the process's environment plus env, and fails t on a

@@ -48,3 +48,29 @@ func Copy(tb testing.TB, root string) string {
 	}
 	return dir
 }
+
+// Clone is Copy made a git repository of one commit: what `git clone` of the checkout gives,
+// uncommitted work included. (A git worktree is no substitute for tests of builds: Go reads
+// only a .git folder, so a worktree's builds carry no commit.)
+func Clone(tb testing.TB, root string) string {
+	tb.Helper()
+	dir := Copy(tb, root)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"commit", "-q", "-m", "fresh clone"}} {
+		if out, err := Git(dir, args...); err != nil {
+			tb.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return dir
+}
+
+// Git runs git in dir with a fixed identity and no user or system configuration, and returns
+// its combined output.
+func Git(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=repocopy", "GIT_AUTHOR_EMAIL=repocopy@example.com",
+		"GIT_COMMITTER_NAME=repocopy", "GIT_COMMITTER_EMAIL=repocopy@example.com")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
