@@ -23,7 +23,7 @@ func TestGoGetOfATag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile("(?m)^go get (github.com/partnercenter-go/partnercenter)@(v\\d+\\.\\d+\\.\\d+)$").FindSubmatch(page)
+	m := regexp.MustCompile(`(?m)^go get (github.com/partnercenter-go/partnercenter)@(v\d+\.\d+\.\d+)$`).FindSubmatch(page)
 	if m == nil {
 		t.Fatal("docs/client.md has no line go get github.com/partnercenter-go/partnercenter@vX.Y.Z")
 	}
