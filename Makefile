@@ -95,11 +95,11 @@ PLATFORMS  ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 wi
 DIST       ?= dist
 
 .PHONY: build
-build: ## Build the command into bin/partnercenter (its --version names the commit).
+build: ## The command into bin/ (--version names the commit).
 	$(GO) build $(BUILDFLAGS) -o bin/partnercenter ./cmd/partnercenter
 
 .PHONY: dist
-dist: ## Cross-build the command for PLATFORMS into dist/, with dist/checksums.txt for sha256sum -c.
+dist: ## Release builds and checksums.txt into dist/ (PLATFORMS=).
 # Built in a scratch folder and moved into $(DIST) only when every build names its commit: a failed
 # run leaves $(DIST) as it was.
 	@for p in $(PLATFORMS); do case $$p in ?*/?*) ;; *) \
@@ -125,7 +125,7 @@ dist: ## Cross-build the command for PLATFORMS into dist/, with dist/checksums.t
 GORELEASER  = $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 
 .PHONY: goreleaser-check
-goreleaser-check: ## Check .goreleaser.yaml with GoReleaser (a release builds what make dist builds).
+goreleaser-check: ## Check .goreleaser.yaml with GoReleaser.
 	$(GORELEASER) check
 
 .PHONY: vet
