@@ -194,10 +194,11 @@ Credentials come from the environment:
   partnercenter links --customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411 \
     --order Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1
   partnercenter sandbox status`,
-		Version:       partnercenterVersion,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("partnercenter {{.Version}}")
 	// Flag descriptions wrap at 80 columns, as the rest of the help (TestHelpFitsIn80Columns).
 	root.SetUsageTemplate(strings.NewReplacer(".FlagUsages", ".FlagUsagesWrapped 80",
 		"for more information about a command.", "for more about a command.").Replace(root.UsageTemplate()))
