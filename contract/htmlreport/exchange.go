@@ -82,7 +82,7 @@ func headerValue(name, v string) string {
 	if redact.SensitiveHeader(name) {
 		return redact.Mask
 	}
-	return redact.Bounded(v, BodyExcerpt)
+	return redact.Bounded(redact.Header(name, v), BodyExcerpt)
 }
 
 // redacted is e with every value masked again (not cut again), so that a model an adapter
@@ -103,11 +103,7 @@ func (e *Exchange) redacted() *Exchange {
 func redactHeaders(hs []Header) []Header {
 	out := make([]Header, len(hs))
 	for i, h := range hs {
-		v := redact.String(h.Value)
-		if redact.SensitiveHeader(h.Name) {
-			v = redact.Mask
-		}
-		out[i] = Header{Name: h.Name, Value: v}
+		out[i] = Header{Name: h.Name, Value: redact.Header(h.Name, h.Value)}
 	}
 	return out
 }

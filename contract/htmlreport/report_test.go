@@ -213,3 +213,24 @@ func TestCollectorBounds(t *testing.T) {
 	}
 	t.Logf("10,000 findings in 10,000 would-be groups: a page of %.1f MB", float64(page.Len())/1e6)
 }
+
+// A challenge is not a secret (internal/redact's one rule): the page shows a 401's
+// WWW-Authenticate realm and error as sent, and masks a token smuggled into one.
+// Control: the JWT in error_description must not survive.
+func TestReportShowsChallengesMasksTheirTokens(t *testing.T) {
+	ex := contract.Exchange{Method: "GET", URL: "https://api.partnercenter.microsoft.com/v1/x",
+		Status: 401, ResponseHeader: map[string][]string{"Www-Authenticate": {
+			`Bearer realm="urn:cpsvc:cpid:1", error="invalid_token"`,
+			`Bearer error="invalid_token", error_description="` + liveJWT + `"`}}}
+	var shown []string
+	for _, h := range htmlreport.ExchangeOf(ex).ResponseHeader {
+		shown = append(shown, h.Value)
+	}
+	all := strings.Join(shown, "\n")
+	if !strings.Contains(all, `realm="urn:cpsvc:cpid:1", error="invalid_token"`) {
+		t.Errorf("the challenge is hidden: %q", shown)
+	}
+	if strings.Contains(all, liveJWT[:40]) {
+		t.Errorf("a token in a challenge is shown: %q", shown)
+	}
+}
