@@ -21,7 +21,6 @@ import (
 	"github.com/partnercenter-go/partnercenter/contract/htmlreport"
 	"github.com/partnercenter-go/partnercenter/contract/probe"
 	"github.com/partnercenter-go/partnercenter/contract/reportfile"
-	"github.com/partnercenter-go/partnercenter/contract/speclint"
 )
 
 // probeOptions are the flags of `contract probe`.
@@ -82,7 +81,7 @@ The exit status is 0 with no finding, 1 with findings, 2 on a usage error.`,
 	f.StringArrayVar(&o.reports, "report", nil, "also write a report: junit=FILE or html=FILE (repeatable)")
 	f.StringVar(&o.record, "record", "", "write the exchanges whose requests conform to the spec to a cassette in `DIR`")
 	f.StringVar(&o.suggestOverlay, "suggest-overlay", "", "write an OpenAPI Overlay declaring every undeclared field seen to `FILE`")
-	f.StringVar(&o.spec, "spec", "", "judge against this OpenAPI `FILE` instead of the embedded openapi.yaml")
+	addSpecFlag(cmd, &o.spec)
 	return cmd
 }
 
@@ -138,7 +137,7 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 	if err != nil {
 		return err
 	}
-	v, err := a.probeValidator(o.spec)
+	v, err := a.newValidator(o.spec, contract.Options{})
 	if err != nil {
 		return err
 	}
@@ -279,18 +278,6 @@ func probeWriter(format string) (func(io.Writer, *probe.Result) error, error) {
 		return probe.WriteGitHub, nil
 	}
 	return nil, usagef("--format %q: want text, json or github", format)
-}
-
-// probeValidator compiles the embedded spec, or the one of --spec.
-func (a *app) probeValidator(file string) (*contract.Validator, error) {
-	if file == "" {
-		return contract.NewDefault(contract.Options{})
-	}
-	doc, err := speclint.LoadFile(file)
-	if err != nil {
-		return nil, usagef("--spec: %v", err)
-	}
-	return contract.New(doc, contract.Options{})
 }
 
 // probeProgress is a bar on a terminal (nil elsewhere): the batch's, counting cases.

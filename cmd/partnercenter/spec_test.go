@@ -57,6 +57,7 @@ func TestSpecFlag(t *testing.T) {
 		{bad, []string{"contract", "validate", cassettes}, `PARTNER_CENTER_SPEC "` + overlay + `": an OpenAPI Overlay`, "partnercenter contract validate"},
 		{base, []string{"contract", "validate", "--spec", overlay + ".missing", cassettes}, "no such file", "partnercenter contract validate"},
 		{base, []string{"contract", "proxy", "--target", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--spec", overlay}, `--spec "` + overlay + `": an OpenAPI Overlay`, "partnercenter contract proxy"},
+		{bad, []string{"contract", "probe", "--dry-run", "--customer", "42b5f772-5c5c-4bce-b9d7-bdadeecca411", "--subscription", "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e"}, `PARTNER_CENTER_SPEC "` + overlay + `": an OpenAPI Overlay`, "partnercenter contract probe"},
 		{base, []string{"contract", "proxy", "--target", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--record", filepath.Join(overlay+".d", "rec")}, `the folder "` + overlay + `.d" does not exist, e.g. --record recordings`, "partnercenter contract proxy"},
 	} {
 		usageRefused(t, runCLI(t, tc.env, tc.args...), tc.args, tc.mention, tc.help)
