@@ -37,6 +37,7 @@ type Proxy struct {
 	closeErr error              // the recording's last save (set once drained)
 
 	mu         sync.Mutex
+	pendingMu  sync.Mutex // guards pending apart from mu, which the engine holds while judging
 	idle       *sync.Cond // signalled when pending reaches 0
 	pending    int        // exchanges queued and not yet judged
 	coverage   *Coverage
@@ -108,7 +109,7 @@ func NewProxy(opts ProxyOptions) (*Proxy, error) {
 	}
 	p := &Proxy{opts: opts, coverage: NewCoverage(opts.Validator.Spec()),
 		queue: make(chan proxyExchange, proxyQueueSize), drained: make(chan struct{})}
-	p.idle = sync.NewCond(&p.mu)
+	p.idle = sync.NewCond(&p.pendingMu)
 	if opts.RecordDir != "" {
 		rec, err := newProxyRecording(opts.RecordDir)
 		if err != nil {
@@ -140,17 +141,17 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.reverse.Se
 // Violations is how many violations the judged exchanges showed so far, once every exchange
 // answered so far has been judged.
 func (p *Proxy) Violations() int {
+	p.waitIdle()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waitIdle()
 	return p.violations
 }
 
 // Summary is one line: exchanges judged, violations, findings in all, and the recording.
 func (p *Proxy) Summary() string {
+	p.waitIdle()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waitIdle()
 	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not Partner Center API calls)", p.judged, p.violations, p.findings, p.ignored)
 	if p.skipped > 0 {
 		s += fmt.Sprintf(", %d passed on unjudged (cut short, or larger than %d MiB)", p.skipped, proxyMaxBody>>20)
@@ -163,9 +164,9 @@ func (p *Proxy) Summary() string {
 
 // Coverage is the coverage of the judged exchanges. Read it after the server has stopped.
 func (p *Proxy) Coverage() *Coverage {
+	p.waitIdle()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waitIdle()
 	return p.coverage
 }
 
@@ -187,8 +188,10 @@ func (p *Proxy) Close() error {
 	return p.rec.save()
 }
 
-// waitIdle waits, under p.mu, until every queued exchange has been judged.
+// waitIdle waits until every exchange queued so far has been judged.
 func (p *Proxy) waitIdle() {
+	p.pendingMu.Lock()
+	defer p.pendingMu.Unlock()
 	for p.pending > 0 {
 		p.idle.Wait()
 	}
@@ -305,27 +308,51 @@ func (p *Proxy) enqueue(ex proxyExchange) {
 		p.observe(ex, true)
 		return
 	}
-	p.mu.Lock()
+	p.pendingMu.Lock()
 	p.pending++
-	p.mu.Unlock()
+	p.pendingMu.Unlock()
 	p.queue <- ex
 	p.queueMu.RUnlock()
 }
 
-// drain is the engine: it judges and records the queued exchanges in order, saving the
-// recording whenever the queue runs dry (and every proxyBatch exchanges under load).
+// drain is the engine: it judges and records the queued exchanges in order. The recording is
+// saved every proxyBatch exchanges, and proxyFlushAfter after an exchange left unsaved, so a
+// save's cost is shared by a batch and a killed proxy loses at most the last moment's.
 func (p *Proxy) drain() {
 	defer close(p.drained)
-	for ex := range p.queue {
-		p.mu.Lock()
-		p.observe(ex, len(p.queue) == 0)
-		p.pending--
-		if p.pending == 0 {
-			p.idle.Broadcast()
+	flush := time.NewTimer(time.Hour)
+	flush.Stop()
+	for {
+		select {
+		case ex, ok := <-p.queue:
+			if !ok {
+				flush.Stop()
+				return
+			}
+			p.mu.Lock()
+			p.observe(ex, false)
+			if p.rec != nil && len(p.rec.unsaved) == 1 {
+				flush.Reset(proxyFlushAfter)
+			}
+			p.mu.Unlock()
+			p.pendingMu.Lock()
+			p.pending--
+			if p.pending == 0 {
+				p.idle.Broadcast()
+			}
+			p.pendingMu.Unlock()
+		case <-flush.C:
+			p.mu.Lock()
+			if err := p.rec.save(); err != nil {
+				p.opts.OnError(err)
+			}
+			p.mu.Unlock()
 		}
-		p.mu.Unlock()
 	}
 }
+
+// proxyFlushAfter is how long a recorded exchange may wait for its batch to be saved.
+const proxyFlushAfter = 100 * time.Millisecond
 
 // observe records and judges one exchange, under p.mu, so that findings print in the order
 // the exchanges completed and indices match the recording.
@@ -342,7 +369,7 @@ func (p *Proxy) observe(pe proxyExchange, save bool) {
 	if p.rec != nil {
 		var err error
 		label, index, err = p.rec.add(ex, req, resp, pe.took)
-		if err == nil && (save || p.rec.unsaved >= proxyBatch) {
+		if err == nil && (save || len(p.rec.unsaved) >= proxyBatch) {
 			err = p.rec.save()
 		}
 		if err != nil {

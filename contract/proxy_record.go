@@ -15,23 +15,22 @@ import (
 
 // proxyRecording writes the exchanges as go-vcr v4 cassettes under dir: one cassette per
 // run, and a new cassette every proxyCassetteSize exchanges. Each interaction is marshalled
-// once, when it is added; a save writes the cassette's header and the interactions' YAML
-// through a temporary file and a rename, so that a proxy killed at any moment leaves only
-// complete cassettes, losing at most the exchanges since the last save.
+// once, by the save that first writes it; a save writes the cassette's header and the
+// interactions' YAML through a temporary file and a rename, so that a proxy killed at any
+// moment leaves only complete cassettes, losing at most the exchanges since the last save.
 type proxyRecording struct {
 	dir     string
 	stem    string
 	part    int
-	file    string   // the current cassette, .yaml included
-	items   [][]byte // its interactions, each as YAML items of the interactions list
-	size    int      // the bytes of items
-	unsaved int      // interactions added since the last save
+	file    string                  // the current cassette, .yaml included
+	items   [][]byte                // its saved interactions, each as YAML items of the list
+	size    int                     // the bytes of items
+	unsaved []*cassette.Interaction // its interactions added since the last save
 }
 
 const (
 	proxyCassetteSize = 200
-	// proxyBatch bounds the exchanges a busy proxy holds unsaved: the engine saves whenever
-	// its queue runs dry, and at least every proxyBatch exchanges.
+	// proxyBatch bounds the exchanges a busy proxy holds unsaved (see Proxy.drain).
 	proxyBatch = 32
 )
 
@@ -50,7 +49,7 @@ func (r *proxyRecording) next() {
 // add records one exchange, redacted, and returns the cassette file and the index the
 // interaction has in it (-1 when it is not recorded: a token exchange). It is saved by save.
 func (r *proxyRecording) add(ex Exchange, req *http.Request, resp *http.Response, took time.Duration) (string, int, error) {
-	if len(r.items) >= proxyCassetteSize {
+	if len(r.items)+len(r.unsaved) >= proxyCassetteSize {
 		if err := r.save(); err != nil {
 			return r.file, -1, err
 		}
@@ -64,14 +63,8 @@ func (r *proxyRecording) add(ex Exchange, req *http.Request, resp *http.Response
 		return r.file, -1, nil
 	}
 	scrubCredentials(in)
-	in.ID = len(r.items)
-	item, err := marshalCassette([]*cassette.Interaction{in})
-	if err != nil {
-		return r.file, -1, fmt.Errorf("record %s: %w", r.file, err)
-	}
-	r.items = append(r.items, item)
-	r.size += len(item)
-	r.unsaved++
+	in.ID = len(r.items) + len(r.unsaved)
+	r.unsaved = append(r.unsaved, in)
 	return r.file, in.ID, nil
 }
 
@@ -80,9 +73,18 @@ func (r *proxyRecording) add(ex Exchange, req *http.Request, resp *http.Response
 var cassetteHeader = fmt.Sprintf("---\nversion: %d\ninteractions:\n", cassette.CassetteFormatVersion)
 
 func (r *proxyRecording) save() error {
-	if r.unsaved == 0 {
+	if len(r.unsaved) == 0 {
 		return nil
 	}
+	for _, in := range r.unsaved {
+		item, err := marshalCassette([]*cassette.Interaction{in})
+		if err != nil {
+			return fmt.Errorf("record %s: %w", r.file, err)
+		}
+		r.items = append(r.items, item)
+		r.size += len(item)
+	}
+	r.unsaved = r.unsaved[:0]
 	data := make([]byte, 0, len(cassetteHeader)+r.size)
 	data = append(data, cassetteHeader...)
 	for _, item := range r.items {
@@ -91,7 +93,6 @@ func (r *proxyRecording) save() error {
 	if err := (atomicFS{}).WriteFile(r.file, data); err != nil {
 		return fmt.Errorf("record %s: %w", r.file, err)
 	}
-	r.unsaved = 0
 	return nil
 }
 

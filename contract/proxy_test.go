@@ -135,3 +135,57 @@ func TestProxyRefusesAnOversizedAnswer(t *testing.T) {
 		t.Errorf("the summary hides the unjudged answer: %s", s)
 	}
 }
+
+// The client is answered before its exchange is judged: with the engine held (its
+// OnExchange blocked), every request still gets its answer. Once released, the verdicts come
+// in the order the exchanges were answered, and Violations, asked before Close, counts every
+// violation the queue held (the negative case: odd exchanges answer with a wrong status type).
+func TestProxyAnswersFirstAndJudgesInOrder(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		status := `"Success"`
+		if r.URL.Query().Get("n")[0]%2 == 1 { // '1', '3', ...: odd
+			status = `42`
+		}
+		io.WriteString(w, `{"subscriptionId":"`+sbSubA+`","status":`+status+`}`)
+	}))
+	defer target.Close()
+	u, _ := url.Parse(target.URL)
+	release := make(chan struct{})
+	var verdicts []contract.ProxyVerdict
+	p, err := contract.NewProxy(contract.ProxyOptions{Target: u, OnExchange: func(v contract.ProxyVerdict) {
+		<-release
+		verdicts = append(verdicts, v)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(p)
+	defer front.Close()
+	const n = 8
+	for i := range n {
+		resp, err := http.Post(front.URL+"/v1/customers/"+sbCustomer+"/subscriptions/"+sbSubA+"/activate?n="+strconv.Itoa(i), "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	// Every client has its answer; the engine has yet to give a verdict.
+	close(release)
+	if got := p.Violations(); got != n/2 {
+		t.Fatalf("Violations() = %d before Close, want %d: the queue was not waited for", got, n/2)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(verdicts) != n {
+		t.Fatalf("%d verdicts for %d exchanges", len(verdicts), n)
+	}
+	for i, v := range verdicts {
+		violating := len(v.Findings) > 0 && v.Findings[0].Severity == contract.Violation
+		if v.Interaction != i || violating != (i%2 == 1) {
+			t.Fatalf("verdict %d: interaction %d, violating %v: out of order", i, v.Interaction, violating)
+		}
+	}
+}
