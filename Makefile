@@ -53,14 +53,29 @@ lint-spec: ## Validate openapi.yaml (examples included); oasdiff breaking agains
 	$(OASDIFF) breaking "$$base" $(SPEC) --fail-on ERR
 
 # The contract gate. CASSETTES=<dir or file> judges other recordings (and nothing else runs);
-# STRICT=1 makes undeclared fields violations; FORMAT=text|json|github prints as the command's
-# --format; REPORT=<file> writes a JUnit report (one testcase per interaction);
+# STRICT=1 makes undeclared fields violations; SPEC=<file> judges with another spec; FORMAT=text|json|github prints as the command's
+# --format; REPORT=<file> writes a JUnit report (one testcase per interaction), REPORT=html=<file>
+# an HTML report (docs/html-report.md); several: REPORT="junit=gate.xml html=gate.html";
 # MODE=live|record runs against PARTNER_CENTER_ENDPOINT. The specs run in random order.
+# MODE=probe runs `partnercenter contract probe`'s cases there, one spec per case (REPORT= gets
+# the probe's JUnit report); PROBE_WRITES=1 adds the activation scenario, which activates
+# PARTNER_CENTER_SUBSCRIPTION_ID.
 CASSETTES ?=
 STRICT    ?=
 MODE      ?=
 REPORT    ?=
 FORMAT    ?=
+PROBE_WRITES ?=
+
+# SPEC=<file> judges with that OpenAPI document (openapi.yaml with an overlay applied, say);
+# by default the gate judges with the spec built from openapi.yaml. SPEC has a default for
+# lint-spec, so only a SPEC given on the command line or in the environment counts here.
+GATE_SPEC = $(if $(filter-out file,$(origin SPEC)),$(abspath $(SPEC)))
+
+# Colour only on a terminal, and not under NO_COLOR (no-color.org) or CI: escape codes in a
+# log file or a CI log are noise. Decided by the recipe's shell, whose stdout is make's
+# (not inside $$(...), whose stdout is a pipe).
+COLOR_DECISION = { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$(CI)" ] && nocolor=; } || nocolor=--no-color
 
 .PHONY: contract
 # The suite runs through `go test` (no Ginkgo CLI to build), Ginkgo's flags after -args; -C
@@ -68,10 +83,11 @@ FORMAT    ?=
 # package's plain Go tests out (`make test` runs them); with CASSETTES=, the label filter also
 # skips the suite's self-tests and only the gate runs.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
-	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" \
-	  REPORT="$(if $(REPORT),$(abspath $(REPORT)))" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
+	$(COLOR_DECISION); \
+	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" PROBE_WRITES="$(PROBE_WRITES)" \
+	  REPORT="$(REPORT)" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
 	  $(GO) test -C contract -run '^TestContract$$' -count=1 \
-	  -args -ginkgo.succinct -ginkgo.randomize-all $(if $(CI),-ginkgo.no-color) $(if $(CASSETTES),-ginkgo.label-filter=gate)
+	  -args -ginkgo.succinct -ginkgo.randomize-all $${nocolor:+-ginkgo.no-color} $(if $(CASSETTES),-ginkgo.label-filter=gate)
 
 # Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)
 # to openapi.yaml in place; then review the diff and run `make generate`.
@@ -85,8 +101,55 @@ apply-overlay: ## Apply OVERLAY=<file> (an OpenAPI Overlay 1.0 document) to open
 SANDBOX_FLAGS ?=
 
 .PHONY: sandbox
+# Built, then run, rather than `go run`: on Ctrl-C, go run exits 1 even when the sandbox
+# stops cleanly (exit 0), and make then reports "Error 1". GNU make still ends by the SIGINT
+# it received itself (the shell's status 130), printing nothing.
 sandbox: ## Serve a local Partner Center sandbox: partnercenter sandbox serve, with SANDBOX_FLAGS (e.g. SANDBOX_FLAGS="--ca-out ca.pem").
-	$(GO) run ./cmd/partnercenter sandbox serve $(SANDBOX_FLAGS)
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/partnercenter" ./cmd/partnercenter; \
+	"$$tmp/partnercenter" sandbox serve $(SANDBOX_FLAGS)
+
+# Builds of the command. --version reads the commit from Go's build information, so every build
+# passes -buildvcs=true (machines may set GOFLAGS=-buildvcs=false, which the flag overrides).
+# Go reads a .git folder: a clone is stamped, a `git worktree` (a .git file) is not.
+BUILDFLAGS  = -buildvcs=true -trimpath
+# What `make dist` builds (GOOS/GOARCH pairs) and where.
+PLATFORMS  ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST       ?= dist
+
+.PHONY: build
+build: ## The command into bin/ (--version names the commit).
+	$(GO) build $(BUILDFLAGS) -o bin/partnercenter ./cmd/partnercenter
+
+.PHONY: dist
+dist: ## Release builds and checksums.txt into dist/ (PLATFORMS=).
+# Built in a scratch folder and moved into $(DIST) only when every build names its commit: a failed
+# run leaves $(DIST) as it was.
+	@for p in $(PLATFORMS); do case $$p in ?*/?*) ;; *) \
+	  echo "dist: PLATFORMS: \"$$p\" is not GOOS/GOARCH (e.g. PLATFORMS=linux/amd64)"; exit 2;; esac; done
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; ext=; if [ "$$os" = windows ]; then ext=.exe; fi; \
+	  name=partnercenter_$${os}_$${arch}$$ext; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(BUILDFLAGS) -ldflags='-s -w' -o "$$tmp/$$name" ./cmd/partnercenter; \
+	  info=$$($(GO) version -m "$$tmp/$$name"); \
+	  if ! grep -q 'vcs.revision=' <<<"$$info"; then \
+	    echo "dist: $$name names no commit: run make dist in a git clone (Go reads a .git folder); $(DIST)/ left as it was"; exit 1; \
+	  fi; \
+	  if grep -q 'vcs.modified=true' <<<"$$info"; then echo "dist: $$name: the tree has uncommitted changes (--version says modified)"; fi; \
+	  echo "dist: $(DIST)/$$name"; \
+	done; \
+	(cd "$$tmp" && sha256sum partnercenter_* > checksums.txt); \
+	mkdir -p $(DIST); rm -f $(DIST)/partnercenter_* $(DIST)/checksums.txt; mv "$$tmp"/* $(DIST)/
+	@echo "dist: $(DIST)/checksums.txt (check: cd $(DIST) && sha256sum -c checksums.txt)"
+
+# GoReleaser, for its configuration check; v2.17.0 is the newest release the Go of go.mod builds
+# (v2.18 needs Go 1.27). The first run builds it: minutes; later runs take seconds.
+GORELEASER  = $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+
+.PHONY: goreleaser-check
+goreleaser-check: ## Check .goreleaser.yaml with GoReleaser.
+	$(GORELEASER) check
 
 .PHONY: vet
 vet: ## go vet, staticcheck and gofmt.

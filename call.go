@@ -69,6 +69,11 @@ func (c *Client) call(ctx context.Context, operation string, ids callIDs, build 
 		return callIDs{}, newError(operation, resp, body, nil)
 	}
 	if err := decodeSuccess(resp, body, v); err != nil {
+		if isErrorBody(resp.Header, body) {
+			// A success status with a Partner Center error body (200 400072): the service's
+			// refusal, not a malformed answer.
+			return callIDs{}, newError(operation, resp, body, nil)
+		}
 		return callIDs{}, newError(operation, resp, body, err)
 	}
 	return ids.echoed(resp.Header), nil

@@ -26,8 +26,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
-// Version is this module's version, sent in the User-Agent.
-const Version = "v0.2.0"
+// Version is this module's version, sent in the User-Agent: the release being prepared, as the
+// Azure SDK for Go's modules keep theirs (the release workflow fails a tag it does not equal;
+// docs/releasing.md). No version has been tagged yet: the first will be v0.1.0.
+const Version = "v0.1.0"
 
 // moduleName names this module in the User-Agent: "azsdk-go-partnercenter/<Version> (...)".
 const moduleName = "partnercenter"
@@ -72,12 +74,13 @@ type ClientOptions struct {
 	Transport policy.Transporter
 
 	// Telemetry configures the User-Agent, as azcore.ClientOptions.Telemetry does:
-	// ApplicationID prefixes it ("contoso-billing azsdk-go-partnercenter/v0.2.0 ..."), Disabled
+	// ApplicationID prefixes it ("contoso-billing azsdk-go-partnercenter/v0.1.0 ..."), Disabled
 	// leaves the SDK's part out.
 	Telemetry policy.TelemetryOptions
 
-	// Logging configures azcore logging (azcore/log). The Authorization header, and response
-	// headers that may echo a credential (WWW-Authenticate), are always redacted; with
+	// Logging configures azcore logging (azcore/log). The Authorization header is always
+	// redacted, and a credential inside any other header (a token quoted in WWW-Authenticate)
+	// is masked, the challenge's realm and error staying readable; with
 	// IncludeBody, credentials inside bodies are masked too, and a body is logged only up to
 	// MaxResponseBodyBytes. MS-RequestId and MS-CorrelationId are logged.
 	Logging policy.LogOptions

@@ -29,14 +29,18 @@ const (
 	CodeOrderNotFound         ErrorCode = "20000"  // 404
 	CodeSubscriptionNotFound  ErrorCode = "20003"  // 404
 	CodeNoCommerceRelation    ErrorCode = "20002"  // 403: no commerce relationship with the customer
+	CodeRoleWithoutRights     ErrorCode = "900150" // 403: the caller's role lacks the rights
+	CodeNonSandboxTenant      ErrorCode = "800019" // 403: a sandbox-only operation by a production tenant (activation: docs/spec-decisions.md)
 	CodeOrderInProgress       ErrorCode = "800060" // 409
 	CodeCartInProgress        ErrorCode = "800064" // 409
 	CodeAudienceNotSupported  ErrorCode = "900420" // 401: token audience no longer supported
 	CodeUnexpectedServiceFail ErrorCode = "800003" // 500
 )
 
-// Error is a Partner Center answer that is not a success: every non-2xx status, and a 2xx
-// whose body does not decode (then Unwrap returns the decoding error). A 3xx is never followed:
+// Error is a Partner Center answer that is not a success: every non-2xx status, a 2xx that
+// carries a Partner Center error body instead of the model (the error-codes page lists "OK 200
+// 400072 This item isn't available": Code and Description are the body's, Unwrap is nil), and a
+// 2xx whose body does not decode (then Unwrap returns the decoding error). A 3xx is never followed:
 // it unwraps to ErrRedirectRefused and Error names where it pointed. A body longer than
 // ClientOptions.MaxResponseBodyBytes unwraps to ErrResponseTooLarge. Find it with errors.As.
 //
@@ -46,6 +50,13 @@ type Error struct {
 	// Operation is the operationId of openapi.yaml, e.g. "ActivateSubscription".
 	Operation  string
 	StatusCode int
+	// ReasonPhrase is the status line's reason phrase when the server sent one that is not the
+	// standard one: "Unauthorized - MFA required" is the only signal of Microsoft's documented
+	// MFA refusal, which has no body. Empty for a standard phrase.
+	ReasonPhrase string
+	// ChallengeError is the error parameter of the response's WWW-Authenticate challenge
+	// (RFC 6750: "invalid_token", "insufficient_scope"), empty when there is none.
+	ChallengeError string
 	// Code is the Partner Center error code ("800041"); for the gateway's 429 body it is the
 	// body's statusCode ("429"). Empty when the body had none.
 	Code        ErrorCode
@@ -76,7 +87,11 @@ const (
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "partnercenter: %s: %d %s", redact.Bounded(e.Operation, maxPrintedID), e.StatusCode, http.StatusText(e.StatusCode))
+	status := http.StatusText(e.StatusCode)
+	if e.ReasonPhrase != "" {
+		status = redact.Bounded(e.ReasonPhrase, maxPrintedCode)
+	}
+	fmt.Fprintf(&b, "partnercenter: %s: %d %s", redact.Bounded(e.Operation, maxPrintedID), e.StatusCode, status)
 	var redirect *redirectError
 	var tooLarge *tooLargeError
 	switch {
@@ -93,6 +108,12 @@ func (e *Error) Error() string {
 		} else {
 			fmt.Fprintf(&b, " (%s)", describeBody(e.ContentType, e.RawBody))
 		}
+	}
+	if e.ChallengeError != "" {
+		fmt.Fprintf(&b, " (WWW-Authenticate error %q)", redact.Bounded(e.ChallengeError, maxPrintedCode))
+	}
+	if errors.Is(e, ErrMFARequired) {
+		b.WriteString("; " + strings.TrimPrefix(ErrMFARequired.Error(), "partnercenter: "))
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
@@ -131,13 +152,23 @@ type errorBody struct {
 // for a body past the bound.
 func newError(operation string, resp *http.Response, body []byte, cause error) *Error {
 	e := &Error{
-		Operation:     operation,
-		StatusCode:    resp.StatusCode,
-		RequestID:     resp.Header.Get(headerRequestID),
-		CorrelationID: resp.Header.Get(headerCorrelationID),
-		RetryAfter:    parseRetryAfter(resp.Header.Get(headerRetryAfter), time.Now()),
-		RawBody:       bytes.Clone(body[:min(len(body), maxRawErrorBodyBytes)]),
-		err:           cause,
+		Operation:      operation,
+		StatusCode:     resp.StatusCode,
+		ReasonPhrase:   reasonPhrase(resp),
+		ChallengeError: challengeError(resp.Header),
+		RequestID:      resp.Header.Get(headerRequestID),
+		CorrelationID:  resp.Header.Get(headerCorrelationID),
+		RetryAfter:     parseRetryAfter(resp.Header.Get(headerRetryAfter), time.Now()),
+		RawBody:        bytes.Clone(body[:min(len(body), maxRawErrorBodyBytes)]),
+		err:            cause,
+	}
+	if resp.Request != nil { // not echoed: the ids as sent, which support can look up as well
+		if e.RequestID == "" {
+			e.RequestID = resp.Request.Header.Get(headerRequestID)
+		}
+		if e.CorrelationID == "" {
+			e.CorrelationID = resp.Request.Header.Get(headerCorrelationID)
+		}
 	}
 	e.ContentType, _, _ = mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	// Every 3xx is refused, with or without a Location (a 300 or 304 has none): the API
@@ -167,6 +198,16 @@ func newError(operation string, resp *http.Response, body []byte, cause error) *
 		e.Description = eb.Message
 	}
 	return e
+}
+
+// isErrorBody reports whether a JSON body is a Partner Center error body: a code and a
+// description.
+func isErrorBody(h http.Header, body []byte) bool {
+	if !mediatype.HoldsJSON(h.Get("Content-Type")) {
+		return false
+	}
+	var eb errorBody
+	return json.Unmarshal(body, &eb) == nil && errorCode(eb.Code) != "" && eb.Description != ""
 }
 
 // errorCode renders the code as a string whether the body had a number or a string.

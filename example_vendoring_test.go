@@ -1,8 +1,8 @@
 package partnercenter_test
 
-// README's vendoring example is this file from its import block to the end:
-// TestREADMEShowsTheVendoringExample keeps the two equal and builds README's copy as a program
-// of its own, and Example_vendoring runs it against the local sandbox.
+// docs/client.md's vendoring example is this file from its import block to the end:
+// internal/docstest keeps the two equal, TestDocsVendoringExampleBuildsAlone builds the page's
+// copy as a program of its own, and Example_vendoring runs it against the local sandbox.
 
 import (
 	"context"

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,6 +40,9 @@ type answer struct {
 	headers map[string]string
 	body    string
 	delay   time.Duration
+	// reason, when set, is the status line's reason phrase ("Unauthorized - MFA required"),
+	// which net/http's server cannot send: the answer is then written on the raw connection.
+	reason string
 }
 
 func jsonAnswer(status int, body string) answer {
@@ -90,8 +94,28 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set(k, v)
 	}
+	if a.reason != "" {
+		writeRaw(w, a.status, a.reason, a.body)
+		return
+	}
 	w.WriteHeader(a.status)
 	io.WriteString(w, a.body)
+}
+
+// writeRaw writes the answer on the hijacked connection, with its own reason phrase.
+func writeRaw(w http.ResponseWriter, status int, reason, body string) {
+	h := w.Header().Clone()
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", status, reason)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Connection", "close")
+	h.Write(buf)
+	buf.WriteString("\r\n" + body)
+	buf.Flush()
 }
 
 func (s *server) seen() []attempt {

@@ -35,6 +35,15 @@ type GetSubscriptionActivationLinksOptions struct {
 	CorrelationID string
 }
 
+// NextActivationLinksOptions are the optional parameters of NextActivationLinks.
+type NextActivationLinksOptions struct {
+	// RequestID is the MS-RequestId of this call and of every retry of it: an 8-4-4-4-12 hex
+	// GUID. Default: a new one.
+	RequestID string
+	// CorrelationID is the MS-CorrelationId: an 8-4-4-4-12 hex GUID. Default: a new one.
+	CorrelationID string
+}
+
 // ActivateSubscriptionOptions are the optional parameters of ActivateSubscription.
 type ActivateSubscriptionOptions struct {
 	// RequestID is the MS-RequestId of this call and of every retry of it: an 8-4-4-4-12 hex

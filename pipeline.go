@@ -84,12 +84,13 @@ func callPolicy(application, locale string, total time.Duration) policy.Policy {
 
 // retryUnauthorizedOncePolicy sends an attempt again after a 401, once. It sits outside the
 // bearer-token policy, which forgets its cached token on a 401, so the second try carries a
-// freshly fetched one. A second 401 is returned (and becomes an *Error).
+// freshly fetched one. A second 401 is returned (and becomes an *Error). An MFA refusal is
+// not retried: a fresh token from the same sign-in lacks the MFA claim as well.
 type retryUnauthorizedOncePolicy struct{}
 
 func (retryUnauthorizedOncePolicy) Do(req *policy.Request) (*http.Response, error) {
 	resp, err := req.Next()
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || refusesMFA(resp) {
 		return resp, err
 	}
 	if err := req.RewindBody(); err != nil {
@@ -97,6 +98,20 @@ func (retryUnauthorizedOncePolicy) Do(req *policy.Request) (*http.Response, erro
 	}
 	runtime.Drain(resp)
 	return req.Next()
+}
+
+// refusesMFA reports whether a 401 is an MFA refusal (ErrMFARequired). The body is in memory
+// (responseGuard read it), so reading it here and putting it back costs a copy of a small body.
+func refusesMFA(resp *http.Response) bool {
+	var body []byte
+	if resp.Body != nil {
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	// Partner Center puts a byte-order mark before its JSON (send removes it for the rest).
+	e := newError("", resp, bytes.TrimPrefix(body, []byte(utf8ByteOrderMark)), nil)
+	return errors.Is(e, ErrMFARequired)
 }
 
 // shouldRetry retries connection errors and the given statuses, but not a Retry-After that

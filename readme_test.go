@@ -2,55 +2,46 @@ package partnercenter_test
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-const readmeExampleMarker = "<!-- The code below is example_vendoring_test.go"
+// vendoringPage is the documentation page of the vendoring lines and example.
+const vendoringPage = "docs/client.md"
 
-// readmeExample returns the Go block that follows the marker in README.md.
-func readmeExample(t *testing.T) string {
+// docBlock returns the fenced block of vendoringPage that follows the first line after which
+// contains marker.
+func docBlock(t *testing.T, marker, fence string) string {
 	t.Helper()
-	readme, err := os.ReadFile("README.md")
+	page, err := os.ReadFile(vendoringPage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(readme), readmeExampleMarker)
+	_, rest, ok := strings.Cut(string(page), marker)
 	if !ok {
-		t.Fatalf("README.md lacks the marker %q before the vendoring example", readmeExampleMarker)
+		t.Fatalf("%s lacks %q", vendoringPage, marker)
 	}
-	_, rest, ok = strings.Cut(rest, "```go\n")
+	_, rest, ok = strings.Cut(rest, fence+"\n")
 	if !ok {
-		t.Fatal("README.md: no ```go block after the vendoring example's marker")
+		t.Fatalf("%s: no %s block after %q", vendoringPage, fence, marker)
 	}
 	block, _, ok := strings.Cut(rest, "```\n")
 	if !ok {
-		t.Fatal("README.md: the vendoring example's ```go block is not closed")
+		t.Fatalf("%s: the %s block after %q is not closed", vendoringPage, fence, marker)
 	}
 	return block
 }
 
-// TestREADMEShowsTheVendoringExample: README's vendoring example is example_vendoring_test.go
-// from its import block on (which Example_vendoring runs against the sandbox), and it compiles
-// as written, as a program of a module of its own that requires the client.
-func TestREADMEShowsTheVendoringExample(t *testing.T) {
-	block := readmeExample(t)
-	src, err := os.ReadFile("example_vendoring_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, code, ok := strings.Cut(string(src), "\nimport (")
-	if !ok {
-		t.Fatal("example_vendoring_test.go has no import block")
-	}
-	code = "import (" + code
-	if block != code {
-		t.Fatalf("README.md's vendoring example differs from example_vendoring_test.go (from its import block on) at line %d; copy the file's code into README.md", firstDifferentLine(block, code))
-	}
-
+// TestDocsVendoringExampleBuildsAlone: the page's vendoring example (which internal/docstest
+// keeps equal to example_vendoring_test.go, run against the sandbox by Example_vendoring)
+// compiles as written, as a program of a module of its own that requires the client.
+func TestDocsVendoringExampleBuildsAlone(t *testing.T) {
+	block := docBlock(t, "<!-- snippet: same as example_vendoring_test.go -->", "```go")
 	dir := scratchConsumer(t, map[string]string{"readme.go": "package main\n\n" + block})
 	if out, err := tryGoCmd(dir, "vet", "."); err != nil {
-		t.Fatalf("README's vendoring example does not compile as written: %v\n%s", err, out)
+		t.Fatalf("the vendoring example does not compile as written: %v\n%s", err, out)
 	}
 	// Control: the same build catches what the old snippet did wrong (an unused variable).
 	broken := strings.Replace(block, "\tclient, err := partnercenter.NewClient(cred, opts)\n", "\tclient, err := partnercenter.NewClient(cred, opts)\n\tunused := 1\n", 1)
@@ -61,16 +52,55 @@ func TestREADMEShowsTheVendoringExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := tryGoCmd(dir, "vet", "."); err == nil || !strings.Contains(err.Error(), "declared and not used") {
-		t.Fatalf("control: a README example with an unused variable must not compile; got %v", err)
+		t.Fatalf("control: an example with an unused variable must not compile; got %v", err)
 	}
 }
 
-func firstDifferentLine(a, b string) int {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(la), len(lb)) {
-		if la[i] != lb[i] {
-			return i + 1
+// TestDocumentedVendoringLines: the page's lines for before the first tag (go mod edit
+// -require -replace, go mod tidy) turn a new module that imports the client into one that
+// builds against this checkout. (Its go get line for a tag is run by TestGoGetOfATag, in
+// internal/releasetest.)
+func TestDocumentedVendoringLines(t *testing.T) {
+	checkout, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := docBlock(t, "**Before the first tag**", "```sh")
+	if !strings.Contains(lines, "/path/to/partnercenter") {
+		t.Fatalf("%s: the replace lines do not say /path/to/partnercenter:\n%s", vendoringPage, lines)
+	}
+	dir := t.TempDir()
+	main, err := os.ReadFile("testdata/consumer/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"go.mod": "module example.com/newteam\n\ngo 1.26.0\n", "main.go": string(main)}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	return min(len(la), len(lb)) + 1
+	script := strings.ReplaceAll(lines, "/path/to/partnercenter", checkout)
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the documented lines fail in a new module: %v\n%s", err, out)
+	}
+	if out, err := tryGoCmd(dir, "build", "-o", os.DevNull, "."); err != nil {
+		t.Fatalf("after the documented lines, the module does not build: %v\n%s", err, out)
+	}
+	// Control: without them, it does not.
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Remove(filepath.Join(dir, "go.sum"))
+	cmd = exec.Command("go", "build", "-o", os.DevNull, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly", "GOPROXY=off")
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("control: the module built without the documented lines:\n%s", out)
+	}
 }

@@ -33,9 +33,9 @@ import (
 //     header with a parser of its own, which overflows ("9223372037" seconds becomes a
 //     negative wait, so a throttled call is retried at once) and ignores the obsolete date
 //     forms. Its wait, the client's retry decision and Error.RetryAfter then agree;
-//   - hides from azcore's logging what may echo a credential: the sensitive headers azcore
-//     would print (WWW-Authenticate can quote the refused token), and, when body logging is
-//     on, the credentials inside bodies. hideFromLogPolicy, above the logging, puts the
+//   - hides from azcore's logging what may echo a credential: the headers that carry one by
+//     their name, the credentials inside any other header (a challenge keeps its realm and
+//     error: redact.Header), and, when body logging is on, the credentials inside bodies. hideFromLogPolicy, above the logging, puts the
 //     originals back for the bearer-token policy (CAE challenges) and the caller.
 type responseGuard struct {
 	next      policy.Transporter
@@ -128,9 +128,9 @@ func readBounded(r io.Reader, contentLength, max int64) (body []byte, tooLarge b
 	}
 }
 
-// hiddenHeaders are the response headers that may carry or echo a credential: the log shows
-// them as REDACTED (azcore's allow-list would print WWW-Authenticate). Every other header
-// azcore prints (the ids, Content-Type, Retry-After...) is shown with credentials masked.
+// hiddenHeaders are the response headers that carry a credential by their name: the log shows
+// them as REDACTED. Every other header azcore prints (the ids, Content-Type, Retry-After,
+// WWW-Authenticate...) is shown with its credentials masked, as redact.Header judges them.
 var hiddenHeaders = func() map[string]bool {
 	m := map[string]bool{}
 	for _, h := range redact.SensitiveHeaders() {
@@ -155,7 +155,7 @@ func (s *logStash) hide(resp *http.Response, body []byte, bodies bool) {
 			shown = []string{redactedHeader}
 		} else {
 			for i, v := range values {
-				if masked := redact.String(v); masked != v {
+				if masked := redact.Header(name, v); masked != v {
 					if shown == nil {
 						shown = slices.Clone(values)
 					}

@@ -25,6 +25,13 @@ type GetSubscriptionActivationLinksResponse struct {
 	RequestID, CorrelationID string
 }
 
+// NextActivationLinksResponse is the answer of NextActivationLinks: the next page.
+type NextActivationLinksResponse struct {
+	ActivationLinkCollection
+	// RequestID and CorrelationID are the call's MS-RequestId and MS-CorrelationId.
+	RequestID, CorrelationID string
+}
+
 // ActivateSubscriptionResponse is the answer of ActivateSubscription.
 type ActivateSubscriptionResponse struct {
 	SubscriptionActivationResult

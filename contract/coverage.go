@@ -3,14 +3,14 @@ package contract
 import (
 	"fmt"
 	"io"
-	"mime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partnercenter-go/partnercenter/internal/mediatype"
 )
 
 // Coverage records which documented statuses and media types of each operation the judged
@@ -62,7 +62,7 @@ func (c *Coverage) record(operationID string, status int, contentType string) {
 	for _, oc := range c.ops {
 		if oc.id == operationID {
 			oc.seenStatus[strconv.Itoa(status)]++
-			if mt, _, _ := mime.ParseMediaType(contentType); mt != "" {
+			if mt, ok := mediatype.Parse(contentType); ok {
 				oc.seenMT[mt]++
 			}
 		}
@@ -79,19 +79,25 @@ func (c *Coverage) Exercised(id string, status int) bool {
 	return false
 }
 
-// Write prints the coverage table: per operation, each documented status and media type,
-// marked with how many exchanges exercised it ("-" for none).
+// Write prints the coverage table within 80 columns: per operation, a line of its
+// documented statuses and one of its media types, each marked with how many exchanges
+// exercised it ("-" for none), wrapped under their label.
 func (c *Coverage) Write(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "operation\tstatuses (exercised count)\tmedia types (exercised count)")
 	for _, oc := range c.ops {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", oc.id, marks(oc.statuses, oc.seenStatus), marks(oc.mediaTypes, oc.seenMT))
+		fmt.Fprintln(w, oc.id)
+		writeWrapped(w, "  statuses     ", marks(oc.statuses, oc.seenStatus), textWidth)
+		writeWrapped(w, "  media types  ", marks(oc.mediaTypes, oc.seenMT), textWidth)
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "(a status or media type with '-' was documented but not exercised)")
+	fmt.Fprintln(w, "(count of exchanges; '-': documented, not exercised)")
 }
 
-func marks(keys []string, seen map[string]int) string {
+// writeWrapped writes the words of items after label, wrapped at width under the label's
+// indent.
+func writeWrapped(w io.Writer, label string, items []string, width int) {
+	io.WriteString(w, Wrap(label+strings.Join(items, " "), width, strings.Repeat(" ", len(label))))
+}
+
+func marks(keys []string, seen map[string]int) []string {
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		n := "-"
@@ -100,12 +106,14 @@ func marks(keys []string, seen map[string]int) string {
 		}
 		parts = append(parts, k+":"+n)
 	}
+	var extra []string
 	for k := range seen {
 		if !slices.Contains(keys, k) {
-			parts = append(parts, k+":"+fmt.Sprint(seen[k])+"(undocumented)")
+			extra = append(extra, k+":"+fmt.Sprint(seen[k])+"(undocumented)")
 		}
 	}
-	return strings.Join(parts, " ")
+	sort.Strings(extra) // a map's order would make two runs' tables differ
+	return append(parts, extra...)
 }
 
 // coverageJSON is one operation's coverage as the JSON and JUnit outputs give it: each
@@ -133,6 +141,44 @@ func (c *Coverage) entries() []coverageJSON {
 			e.MediaTypes[m] = n
 		}
 		out = append(out, e)
+	}
+	return out
+}
+
+// OperationCoverage is one operation's coverage as a report draws it: each documented status
+// and media type, in order, with how many exchanges exercised it, then those exercised that
+// the operation does not document.
+type OperationCoverage struct {
+	OperationID, Method, Path string
+	Statuses, MediaTypes      []Exercised
+}
+
+// Exercised is one status or media type of an operation and how many exchanges exercised it.
+type Exercised struct {
+	Key        string // "200", "application/json"
+	Documented bool
+	Count      int
+}
+
+// Operations lists every operation's coverage, by operation id.
+func (c *Coverage) Operations() []OperationCoverage {
+	out := make([]OperationCoverage, 0, len(c.ops))
+	for _, oc := range c.ops {
+		out = append(out, OperationCoverage{OperationID: oc.id, Method: oc.method, Path: oc.path,
+			Statuses: exercised(oc.statuses, oc.seenStatus), MediaTypes: exercised(oc.mediaTypes, oc.seenMT)})
+	}
+	return out
+}
+
+func exercised(documented []string, seen map[string]int) []Exercised {
+	out := make([]Exercised, 0, len(documented))
+	for _, k := range documented {
+		out = append(out, Exercised{Key: k, Documented: true, Count: seen[k]})
+	}
+	for _, k := range sortedKeys(seen) {
+		if !slices.Contains(documented, k) {
+			out = append(out, Exercised{Key: k, Count: seen[k]})
+		}
 	}
 	return out
 }

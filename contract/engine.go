@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 )
 
 // The engine is the gate's one verdict: `make contract`, `partnercenter contract validate` and
@@ -42,8 +43,12 @@ type InteractionVerdict struct {
 	// Ignored says why the interaction was not judged against the spec ("" when it was): it is
 	// not a Partner Center API call (another host, or a path not under /v1/). Its secrets are
 	// scanned all the same.
-	Ignored   string
-	Findings  []Finding
+	Ignored  string
+	Findings []Finding
+	// Exchange is the interaction as the file holds it, NOT redacted: a report that shows it
+	// prints it through internal/redact (as contract/htmlreport does). It lives as long as the
+	// verdict, which the engine drops once the sink has returned.
+	Exchange  Exchange
 	mediaType string
 }
 
@@ -63,7 +68,7 @@ type Summary struct {
 }
 
 // ErrViolations is the error of a run with violations.
-var ErrViolations = errors.New("contract: the exchanges and openapi.yaml disagree")
+var ErrViolations = errors.New("contract: the exchanges and the spec disagree")
 
 // ErrNothingJudged is the error of a run that judged no interaction: a gate that saw nothing
 // must not pass.
@@ -73,7 +78,7 @@ var ErrNothingJudged = errors.New("contract: no interaction was judged")
 func (s *Summary) Err() error {
 	switch {
 	case s.Violations > 0:
-		return fmt.Errorf("%w: %d violations in %d interactions of %d files", ErrViolations, s.Violations, s.Interactions, s.Files)
+		return fmt.Errorf("%w: %s", ErrViolations, plural.Of(s.Violations, "violation"))
 	case s.Judged == 0:
 		return fmt.Errorf("%w: %d files, %d interactions, %d of them ignored", ErrNothingJudged, s.Files, s.Interactions, s.Ignored)
 	}
@@ -224,7 +229,7 @@ func (v *Validator) judgeFile(it fileItem) (fv *FileVerdict) {
 // is not a Partner Center API call, judged against the spec otherwise, and scanned for secrets
 // either way. path and i label the findings.
 func (v *Validator) JudgeInteraction(path string, i int, in Interaction) InteractionVerdict {
-	iv := InteractionVerdict{Index: i, Method: in.Method, Status: in.Status}
+	iv := InteractionVerdict{Index: i, Method: in.Method, Status: in.Status, Exchange: in.Exchange}
 	if in.Problem != "" {
 		// Judged, and failed: it is a verdict, not traffic to ignore.
 		iv.Findings = []Finding{{Severity: Violation, Cassette: path, Interaction: i, Pointer: "/", Reason: in.Problem}}

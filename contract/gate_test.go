@@ -16,6 +16,8 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 
 	"github.com/partnercenter-go/partnercenter/contract"
+	"github.com/partnercenter-go/partnercenter/contract/htmlreport"
+	"github.com/partnercenter-go/partnercenter/contract/reportfile"
 	"github.com/partnercenter-go/partnercenter/generated"
 )
 
@@ -29,19 +31,32 @@ var _ = Describe("The gate", Label("gate"), func() {
 		out, err := contract.NewReporter(cfg.format, os.Stdout, cfg.root)
 		Expect(err).NotTo(HaveOccurred(), "FORMAT=")
 		reporters := []contract.Reporter{out}
-		if cfg.report != "" {
-			f, err := os.Create(cfg.report)
+		if cfg.report != "" && cfg.mode != "probe" { // MODE=probe: REPORT= is the probe's (probe_mode_test.go)
+			// REPORT="junit=gate.xml html=gate.html": the command's --report values, relative
+			// to the repository (make runs the suite in ./contract).
+			specs, err := reportfile.ParseAll(strings.Fields(cfg.report), cfg.root)
 			Expect(err).NotTo(HaveOccurred(), "REPORT=")
-			defer f.Close()
-			junit, err := contract.NewJUnitReporter(f)
-			Expect(err).NotTo(HaveOccurred())
-			reporters = append(reporters, junit)
+			files, err := reportfile.Open(specs, htmlreport.RunOf(validator, "make contract", gateCommandLine()))
+			Expect(err).NotTo(HaveOccurred(), "REPORT=")
+			defer func() { Expect(files.Close()).To(Succeed(), "REPORT=") }()
+			reporters = append(reporters, files.Reporters()...)
 		}
 		fmt.Println() // Ginkgo's progress dots end without a newline
 		_, err = validator.Print(GinkgoT().Context(), []string{cfg.dir}, contract.Reporters(reporters...))
 		Expect(err).NotTo(HaveOccurred(), "the gate fails: see the findings above")
 	})
 })
+
+// gateCommandLine is the make command that ran the gate, as its HTML report names it.
+func gateCommandLine() []string {
+	line := []string{"make", "contract"}
+	for _, v := range []string{"CASSETTES", "STRICT", "MODE", "FORMAT", "REPORT"} {
+		if val := os.Getenv(v); val != "" {
+			line = append(line, v+"="+val)
+		}
+	}
+	return line
+}
 
 // The project's own cassettes must exercise what the client handles; judged by a run of its
 // own, so that the spec holds in any order (ginkgo --randomize-all).

@@ -35,6 +35,7 @@ import (
 type OverlaySuggester struct {
 	v       *Validator
 	targets map[string]*overlayTarget
+	answers map[string]*observedAnswer // statuses and error codes not declared (overlay_answers.go)
 }
 
 type overlayTarget struct {
@@ -44,7 +45,7 @@ type overlayTarget struct {
 
 // NewOverlaySuggester collects against v's spec.
 func NewOverlaySuggester(v *Validator) *OverlaySuggester {
-	return &OverlaySuggester{v: v, targets: map[string]*overlayTarget{}}
+	return &OverlaySuggester{v: v, targets: map[string]*overlayTarget{}, answers: map[string]*observedAnswer{}}
 }
 
 // reasonUndeclared is the validator's reason for an undeclared field (drift, or a violation
@@ -52,8 +53,10 @@ func NewOverlaySuggester(v *Validator) *OverlaySuggester {
 const reasonUndeclared = "field is not declared in the spec"
 
 // Observe takes the exchange's findings, as the validator reported them with their cassette
-// and interaction, and keeps the undeclared response fields among them.
+// and interaction, and keeps the undeclared response fields among them, and the status or
+// error code of the answer when the spec does not declare it.
 func (s *OverlaySuggester) Observe(ex Exchange, findings []Finding) {
+	s.observeAnswer(ex, findings)
 	var body any
 	decoded := false
 	for _, f := range findings {
@@ -86,9 +89,9 @@ func (s *OverlaySuggester) Observe(ex Exchange, findings []Finding) {
 	}
 }
 
-// Len is the number of undeclared fields collected.
+// Len is the number of undeclared fields, statuses and error codes collected.
 func (s *OverlaySuggester) Len() int {
-	n := 0
+	n := len(s.answers)
 	for _, t := range s.targets {
 		n += len(t.fields)
 	}

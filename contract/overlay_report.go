@@ -33,7 +33,7 @@ func (o *overlayReporter) File(fv *FileVerdict) error {
 	var drifting []InteractionVerdict
 	for _, iv := range fv.Interactions {
 		for _, f := range iv.Findings {
-			if f.Reason == reasonUndeclared {
+			if f.Reason == reasonUndeclared || f.Pointer == "/response/status" {
 				drifting = append(drifting, iv)
 				break
 			}

@@ -171,6 +171,7 @@ func (s *OverlaySuggester) WriteOverlay(w io.Writer) error {
 		put(action, "update", update)
 		actions.Content = append(actions.Content, action)
 	}
+	actions.Content = append(actions.Content, s.answerActions()...)
 	put(doc, "actions", actions)
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)

@@ -84,6 +84,9 @@ type ProxyVerdict struct {
 	// hold anything.
 	Ignored string
 	Host    string
+	// Exchange is the exchange as forwarded, NOT redacted: print it only through
+	// internal/redact (as contract/htmlreport does).
+	Exchange Exchange
 }
 
 // NewProxy returns a Proxy; serve it with an http.Server and call Close when done.
@@ -152,12 +155,13 @@ func (p *Proxy) Summary() string {
 	p.waitIdle()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := fmt.Sprintf("%d exchanges judged, %d violations, %d findings in all, %d ignored (not Partner Center API calls)", p.judged, p.violations, p.findings, p.ignored)
+	s := fmt.Sprintf("%s judged, %s, %s in all, %d ignored (not API calls)", plural.Of(p.judged, "exchange"),
+		plural.Of(p.violations, "violation"), plural.Of(p.findings, "finding"), p.ignored)
 	if p.skipped > 0 {
 		s += fmt.Sprintf(", %d passed on unjudged (cut short, or larger than %d MiB)", p.skipped, proxyMaxBody>>20)
 	}
 	if p.rec != nil {
-		s += "; recorded under " + p.rec.dir
+		s += "\nrecorded under " + p.rec.dir
 	}
 	return s
 }
@@ -378,7 +382,7 @@ func (p *Proxy) observe(pe proxyExchange, save bool) {
 	}
 	if why := ignoredBecause(req.URL); why != "" {
 		p.ignored++
-		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: why, Host: req.URL.Host})
+		p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, Status: ex.Status, Ignored: why, Host: req.URL.Host, Exchange: ex})
 		return
 	}
 	findings := p.opts.Validator.Validate(ex, label, index)
@@ -391,7 +395,7 @@ func (p *Proxy) observe(pe proxyExchange, save bool) {
 			p.violations++
 		}
 	}
-	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings})
+	p.opts.OnExchange(ProxyVerdict{Cassette: label, Interaction: index, OperationID: op, Status: ex.Status, Findings: findings, Exchange: ex})
 }
 
 // limitedBody reads at most one byte past proxyMaxBody, so that an oversized body is seen

@@ -116,19 +116,8 @@ func interactionOf(ex Exchange, req *http.Request, resp *http.Response, took tim
 // header that carries or may echo a credential, and any credential inside a header value, the
 // URL or a body (masked). The proxy forwards the token; the recording never holds it.
 func scrubCredentials(in *cassette.Interaction) {
-	for _, h := range redact.SensitiveHeaders() {
-		in.Request.Headers.Del(h)
-		in.Response.Headers.Del(h)
-	}
-	for _, hs := range []http.Header{in.Request.Headers, in.Response.Headers} {
-		for _, vs := range hs {
-			for i, v := range vs {
-				if redact.CredentialInText(v) != "" {
-					vs[i] = redact.String(v)
-				}
-			}
-		}
-	}
+	redact.ScrubHeaders(in.Request.Headers)
+	redact.ScrubHeaders(in.Response.Headers)
 	for _, s := range []*string{&in.Request.URL, &in.Request.Body, &in.Response.Body} {
 		if redact.CredentialInText(*s) != "" {
 			*s = redact.String(*s)

@@ -98,13 +98,7 @@ func replayThroughClient(v *contract.Validator, in *cassette.Interaction, name s
 			http.Error(w, "not the recorded request", http.StatusTeapot)
 			return
 		}
-		for k, vs := range in.Response.Headers {
-			if !strings.EqualFold(k, "Content-Length") {
-				w.Header()[k] = vs
-			}
-		}
-		w.WriteHeader(in.Response.Code)
-		io.WriteString(w, in.Response.Body)
+		writeRecorded(w, in) // the reason phrase too
 	}))
 	defer srv.Close()
 	client, err := partnercenter.NewClient(fixedToken{}, &partnercenter.ClientOptions{
@@ -146,6 +140,12 @@ func replayThroughClient(v *contract.Validator, in *cassette.Interaction, name s
 	var pcErr *partnercenter.Error
 	Expect(errors.As(err, &pcErr)).To(BeTrue(), "%s: %v", name, err)
 	Expect(pcErr.StatusCode).To(Equal(in.Response.Code), name)
+	// A reason phrase of its own is kept (the MFA page's "Unauthorized - MFA required"), and
+	// the MFA refusals, and only they, are ErrMFARequired.
+	if _, phrase, _ := strings.Cut(in.Response.Status, " "); phrase != http.StatusText(in.Response.Code) {
+		Expect(pcErr.ReasonPhrase).To(Equal(phrase), name)
+	}
+	Expect(errors.Is(err, partnercenter.ErrMFARequired)).To(Equal(strings.Contains(name, "mfa-required")), name)
 	var eb struct {
 		Code json.Number `json:"code"`
 	}

@@ -19,19 +19,8 @@ func RedactInteraction(i *cassette.Interaction) error {
 		i.DiscardOnSave = true
 		return nil
 	}
-	for _, h := range []http.Header{i.Request.Headers, i.Response.Headers} {
-		for name, values := range h {
-			if redact.SensitiveHeader(name) {
-				delete(h, name)
-				continue
-			}
-			for k, v := range values {
-				if redact.CredentialInText(v) != "" {
-					values[k] = redact.String(v)
-				}
-			}
-		}
-	}
+	redact.ScrubHeaders(i.Request.Headers)
+	redact.ScrubHeaders(i.Response.Headers)
 	i.Request.Form = nil
 	if redact.CredentialInText(i.Request.Body) != "" {
 		i.Request.Body = redact.String(i.Request.Body)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 )
 
 // Report is a run gathered in memory: the library's front end (Check).
@@ -130,6 +132,9 @@ func (v *Validator) Print(ctx context.Context, paths []string, reporter Reporter
 	return sum, sum.Err()
 }
 
+// Line is the summary as one line, as the text output ends: the verdict and the counts.
+func (s *Summary) Line() string { return summaryLine(s) }
+
 // summaryLine is the last line of the text output, and the JUnit suite's system-out head.
 func summaryLine(s *Summary) string {
 	verdict := "PASS"
@@ -137,12 +142,18 @@ func summaryLine(s *Summary) string {
 		verdict = "FAIL"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d files, %d interactions: %d judged, %d ignored; %d violations, %d drift", verdict, s.Files, s.Interactions, s.Judged, s.Ignored, s.Violations, s.Drift)
+	fmt.Fprintf(&b, "%s: %s, %s: %d judged, %d ignored; %s, %d drift", verdict, plural.Of(s.Files, "file"),
+		plural.Of(s.Interactions, "interaction"), s.Judged, s.Ignored, plural.Of(s.Violations, "violation"), s.Drift)
+	// Said on lines of their own, so that the summary keeps within 80 columns.
 	if s.Skipped > 0 {
-		fmt.Fprintf(&b, " (%d files that are not recordings skipped)", s.Skipped)
+		skipped := plural.Of(s.Skipped, "file") + " that are not recordings skipped"
+		if s.Skipped == 1 {
+			skipped = "1 file that is not a recording skipped"
+		}
+		fmt.Fprintf(&b, "\n(%s)", skipped)
 	}
 	if s.Judged == 0 {
-		b.WriteString("; no interaction was judged, which fails the gate")
+		b.WriteString("\nno interaction was judged, which fails the gate")
 	}
 	return b.String()
 }

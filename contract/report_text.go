@@ -10,23 +10,27 @@ import (
 // textReporter prints one line per finding and per ignored interaction, then the coverage
 // table and a summary line.
 type textReporter struct {
-	w io.Writer
+	w       io.Writer
+	printer *TextPrinter
 }
 
 func (t *textReporter) File(fv *FileVerdict) error {
+	if t.printer == nil {
+		t.printer = NewTextPrinter(t.w)
+	}
 	for _, f := range fv.Findings {
-		if _, err := fmt.Fprintln(t.w, f); err != nil {
+		if err := t.printer.Finding(f); err != nil {
 			return err
 		}
 	}
 	for _, iv := range fv.Interactions {
 		for _, f := range iv.Findings {
-			if _, err := fmt.Fprintln(t.w, f); err != nil {
+			if err := t.printer.Finding(f); err != nil {
 				return err
 			}
 		}
 		if !iv.Judged() {
-			if _, err := fmt.Fprintln(t.w, ignoredOf(fv, iv)); err != nil {
+			if err := t.printer.Line(ignoredOf(fv, iv).String()); err != nil {
 				return err
 			}
 		}
@@ -35,9 +39,14 @@ func (t *textReporter) File(fv *FileVerdict) error {
 }
 
 func (t *textReporter) Done(s *Summary) error {
+	if t.printer != nil {
+		if err := t.printer.Close(); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(t.w, "\nContract coverage:")
 	s.Coverage.Write(t.w)
-	_, err := fmt.Fprintln(t.w, summaryLine(s))
+	_, err := io.WriteString(t.w, Wrap(summaryLine(s), textWidth, ""))
 	return err
 }
 

@@ -16,13 +16,17 @@ import (
 // field, query parameter and body member, each judged by internal/redact (the project's one
 // redaction). A header or field that carries credentials by its name (Authorization,
 // client_secret...) must hold a placeholder (empty, REDACTED, [REDACTED], Sanitized, ***,
-// <token>, the same after "Bearer "); any other value fails if it holds a JWT, a bearer token
-// or an OAuth2 field. Exchanges with a token endpoint are read with every member suspect but
-// the harmless ones (grant_type, token_type...). Findings name the field, never the value.
+// <token>, the same after "Bearer "); a challenge (WWW-Authenticate) is read part by part, its
+// realm, error and error_description being no secrets; any other value fails if it holds a
+// JWT, a bearer token or an OAuth2 field (redact.HeaderCredential, redact.FieldCredential:
+// this file only walks the structure). Exchanges with a token endpoint are read with every
+// member suspect but the harmless ones (grant_type, token_type...). Findings name the field,
+// never the value.
 
 const (
-	fixHeader = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
-	fixField  = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
+	fixHeader    = "delete the header or replace its value with a placeholder such as REDACTED; contract.NewRecorder does it when recording"
+	fixChallenge = "replace the token in the challenge with a placeholder such as REDACTED (its realm and error may stay); contract.NewRecorder does it when recording"
+	fixField     = "replace the value with a placeholder such as REDACTED; contract.NewRecorder drops token exchanges and removes credentials when recording"
 )
 
 // scanSecrets adds a violation to r for every credential in the interaction; u is its URL as
@@ -81,14 +85,12 @@ func scanHeaders(r *reporter, prefix string, h http.Header) {
 	}
 	for _, name := range sortedKeys(h) {
 		for _, v := range h[name] {
-			// A header that carries or may echo a credential (WWW-Authenticate included)
-			// must hold a placeholder; any other may not hold a credential in its text.
-			kind := redact.CredentialInText(v)
-			if redact.SensitiveHeader(name) {
-				kind = redact.Credential(v)
-			}
-			if kind != "" {
-				secretFinding(r, prefix+escapeToken(name), kind, fixHeader)
+			if kind := redact.HeaderCredential(name, v); kind != "" {
+				fix := fixHeader
+				if redact.ChallengeHeader(name) {
+					fix = fixChallenge
+				}
+				secretFinding(r, prefix+escapeToken(name), kind, fix)
 			}
 		}
 	}
@@ -98,7 +100,7 @@ func scanHeaders(r *reporter, prefix string, h http.Header) {
 // allocation): most recorded headers carry nothing a credential could hide in.
 func headersMayHoldCredential(h http.Header) bool {
 	for name, values := range h {
-		sensitive := redact.SensitiveHeader(name)
+		sensitive := redact.SensitiveHeader(name) || redact.ChallengeHeader(name)
 		for _, v := range values {
 			if sensitive && v != "" || redact.MayHoldCredential(v) {
 				return true
@@ -110,13 +112,7 @@ func headersMayHoldCredential(h http.Header) bool {
 
 // scanField judges one named value: a form field, a query parameter or a JSON member.
 func scanField(r *reporter, pointer, name, v string, token bool) {
-	var kind string
-	if redact.SensitiveField(name) || token && redact.TokenExchangeField(name) {
-		kind = redact.Credential(v)
-	} else {
-		kind = redact.CredentialInText(v)
-	}
-	if kind != "" {
+	if kind := redact.FieldCredential(name, v, token); kind != "" {
 		secretFinding(r, pointer, kind, fixField)
 	}
 }

@@ -113,18 +113,45 @@ var _ = Describe("Secrets", func() {
 		Expect(secretPointersOf(v.JudgeInteraction("x", 0, in).Findings)).To(BeEmpty())
 	})
 
-	// WWW-Authenticate may echo the token it refused: like Authorization, it must hold a
-	// placeholder (recordings drop it); a bare challenge fails closed.
-	It("wants a placeholder in WWW-Authenticate", func() {
-		challenge := func(v string) string {
-			return strings.Replace(gateprobes.Cassette(nil, nil), `Content-Type: ["application/json"]`, `Content-Type: ["application/json"]
-        Www-Authenticate: ['`+v+`']`, 1)
-		}
-		_, err := checkFile(challenge(`Sanitized`))
-		Expect(err).NotTo(HaveOccurred())
-		r, err := checkFile(challenge(`Bearer error="invalid_token", token="` + jwt + `"`))
+	// A challenge says where to get a token; it is not one (issue 19). The published
+	// challenges pass the gate; a token smuggled into one is still reported, by the header's
+	// pointer, and the finding never shows it.
+	DescribeTable("reads WWW-Authenticate as a challenge",
+		func(value string, reported bool) {
+			r, err := checkFile(strings.Replace(gateprobes.Cassette(nil, nil), `Content-Type: ["application/json"]`, `Content-Type: ["application/json"]
+        Www-Authenticate: ['`+value+`']`, 1))
+			if !reported {
+				Expect(err).NotTo(HaveOccurred(), "%v", r.Findings)
+				return
+			}
+			Expect(err).To(MatchError(contract.ErrViolations))
+			Expect(secretPointers(r)).To(Equal([]string{"/response/header/Www-Authenticate"}))
+			for _, f := range r.Findings {
+				Expect(f.String()).NotTo(ContainSubstring("c2lnbmF0dXJl"))
+			}
+		},
+		// https://learn.microsoft.com/partner-center/developer/error-codes
+		Entry("the error-codes page's OAuth realm", `OAuth realm=urn:cpsvc:cpid:{some cid}`, false),
+		// https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa
+		Entry("the MFA page's", `Bearer error="invalid_token"`, false),
+		// RFC 6750 section 3
+		Entry("an RFC 6750 challenge", `Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token", error_description="The access token is missing or invalid"`, false),
+		Entry("a placeholder", `Sanitized`, false),
+		Entry("a JWT as the value", jwt, true),
+		Entry("a JWT as the bearer value", "Bearer "+jwt, true),
+		Entry("a JWT in error_description", `Bearer error="invalid_token", error_description="`+jwt+`"`, true),
+		Entry("a JWT in claims", `Bearer error="insufficient_claims", claims="`+jwt+`"`, true),
+		Entry("a JWT in an unknown parameter", `Bearer error="invalid_token", token="`+jwt+`"`, true),
+	)
+
+	It("reports a long opaque bearer value in Authorization, without printing it", func() {
+		const opaque = "q9Xv2LmR7tYw4ZpK8sNc3HdJ6bFa1EgU"
+		r, err := checkFile(gateprobes.Cassette([]string{`Authorization: ["Bearer ` + opaque + `"]`}, nil))
 		Expect(err).To(MatchError(contract.ErrViolations))
-		Expect(secretPointers(r)).To(Equal([]string{"/response/header/Www-Authenticate"}))
+		Expect(secretPointers(r)).To(Equal([]string{"/request/header/Authorization"}))
+		for _, f := range r.Findings {
+			Expect(f.String()).NotTo(ContainSubstring(opaque))
+		}
 	})
 
 	// Recording never writes a secret: a real recording of an API call and a token exchange,

@@ -93,6 +93,9 @@ type Options struct {
 	Workers int
 	// Formats are the recording formats Run reads; nil means Formats().
 	Formats []Format
+	// SpecFile is the OpenAPI document NewDefault judges with (read by LoadSpec); "" means
+	// the spec embedded in the build (openapi.yaml as it was built).
+	SpecFile string
 }
 
 // Validator judges exchanges against one compiled spec. It is safe for concurrent use.
@@ -129,8 +132,16 @@ func New(doc *openapi3.T, opts Options) (*Validator, error) {
 	return &Validator{doc: doc, router: router, strict: opts.Strict, workers: opts.Workers, formats: opts.Formats}, nil
 }
 
-// NewDefault compiles the spec embedded in generated/spec (openapi.yaml as committed).
+// NewDefault compiles the spec embedded in generated/spec (openapi.yaml as committed), or
+// opts.SpecFile when it is set (an error is then a *SpecError).
 func NewDefault(opts Options) (*Validator, error) {
+	if opts.SpecFile != "" {
+		doc, err := LoadSpec(opts.SpecFile)
+		if err != nil {
+			return nil, err
+		}
+		return New(doc, opts)
+	}
 	doc, err := spec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("contract: load embedded spec: %w", err)

@@ -20,11 +20,11 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
-// ActivationLink The activation link of one order line item (`OrderLineItemActivationLink` in the SDKs).
+// ActivationLink The activation link of one order line item (`OrderLineItemActivationLink` in the SDKs). In production it is the publisher's landing page, whose `token` query parameter is the purchase identification token: valid for 24 hours, and URL-encoded in the link, so that the publisher decodes it before passing it to the resolve API (https://learn.microsoft.com/partner-center/marketplace-offers/partner-center-portal/pc-saas-fulfillment-subscription-api). Activate or hand the link on within that day; fetch the link again rather than storing it.
 type ActivationLink struct {
 	LineItemNumber int32 `json:"lineItemNumber"`
 
-	// Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative, written in two forms, both real: without `/v1` (`/customers/...`, as recorded sessions and the docs show it) and with it (production answered a `next` link `/v1/customers?size=500&seekOperation=Next` in November 2021, and a client that added `/v1` itself asked for `/v1//v1/customers...`: https://github.com/microsoft/Partner-Center-PowerShell/issues/379). Resolve it against the API's base URL without a second `/v1`. For an activation link `uri` is the publisher's URL (a dummy link in sandbox accounts).
 	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Link Link `json:"link"`
 }
@@ -88,7 +88,7 @@ type KeyValuePair struct {
 	Value string `json:"value"`
 }
 
-// Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+// Link A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative, written in two forms, both real: without `/v1` (`/customers/...`, as recorded sessions and the docs show it) and with it (production answered a `next` link `/v1/customers?size=500&seekOperation=Next` in November 2021, and a client that added `/v1` itself asked for `/v1//v1/customers...`: https://github.com/microsoft/Partner-Center-PowerShell/issues/379). Resolve it against the API's base URL without a second `/v1`. For an activation link `uri` is the publisher's URL (a dummy link in sandbox accounts).
 // `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 type Link struct {
 	Body    *string        `json:"body,omitempty"`
@@ -107,15 +107,15 @@ type ResourceAttributes struct {
 
 // ResourceLinks Navigation links of a resource or collection.
 type ResourceLinks struct {
-	// Next A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// Next A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative, written in two forms, both real: without `/v1` (`/customers/...`, as recorded sessions and the docs show it) and with it (production answered a `next` link `/v1/customers?size=500&seekOperation=Next` in November 2021, and a client that added `/v1` itself asked for `/v1//v1/customers...`: https://github.com/microsoft/Partner-Center-PowerShell/issues/379). Resolve it against the API's base URL without a second `/v1`. For an activation link `uri` is the publisher's URL (a dummy link in sandbox accounts).
 	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Next *Link `json:"next,omitempty"`
 
-	// Previous A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// Previous A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative, written in two forms, both real: without `/v1` (`/customers/...`, as recorded sessions and the docs show it) and with it (production answered a `next` link `/v1/customers?size=500&seekOperation=Next` in November 2021, and a client that added `/v1` itself asked for `/v1//v1/customers...`: https://github.com/microsoft/Partner-Center-PowerShell/issues/379). Resolve it against the API's base URL without a second `/v1`. For an activation link `uri` is the publisher's URL (a dummy link in sandbox accounts).
 	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Previous *Link `json:"previous,omitempty"`
 
-	// Self A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative and without `/v1`; for an activation link it is the publisher's URL (a dummy link in sandbox accounts).
+	// Self A hypermedia link. For collection links (`self`, `next`, `previous`) `uri` is relative, written in two forms, both real: without `/v1` (`/customers/...`, as recorded sessions and the docs show it) and with it (production answered a `next` link `/v1/customers?size=500&seekOperation=Next` in November 2021, and a client that added `/v1` itself asked for `/v1//v1/customers...`: https://github.com/microsoft/Partner-Center-PowerShell/issues/379). Resolve it against the API's base URL without a second `/v1`. For an activation link `uri` is the publisher's URL (a dummy link in sandbox accounts).
 	// `uri` is optional: the service's serializer omits null members, and a link without a URI is sent as `{"method":"GET","headers":[]}` (the `learnMore` link recorded in microsoft/Partner-Center-PowerShell test/PowerShell.UnitTests/SessionRecords/GetPartnerOffer.json). The .NET SDK's `Link` (PartnerSdk.Models/Link.cs) and the Java SDK's `Link` (models/Link.java) both hold a nullable URI. `method` and `headers` stay required: every published link has them.
 	Self *Link `json:"self,omitempty"`
 }
@@ -537,7 +537,9 @@ type ClientInterface interface {
 	// learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 	//
 	// Works only for subscriptions of integration sandbox accounts; a production subscription
-	// is set up on the publisher's site instead and this call is refused for it.
+	// is set up on the publisher's site instead and this call is refused for it: 403 with code
+	// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+	// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 	//
 	// Auth: App-only and App+User tokens.
 	//
@@ -560,7 +562,9 @@ type ClientInterface interface {
 	// learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 	//
 	// Works only for subscriptions of integration sandbox accounts; a production subscription
-	// is set up on the publisher's site instead and this call is refused for it.
+	// is set up on the publisher's site instead and this call is refused for it: 403 with code
+	// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+	// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 	//
 	// Auth: App-only and App+User tokens.
 	//
@@ -645,7 +649,9 @@ func (c *Client) GetLineItemActivationLinks(ctx context.Context, customerID Cust
 // learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 //
 // Works only for subscriptions of integration sandbox accounts; a production subscription
-// is set up on the publisher's site instead and this call is refused for it.
+// is set up on the publisher's site instead and this call is refused for it: 403 with code
+// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 //
 // Auth: App-only and App+User tokens.
 //
@@ -678,7 +684,9 @@ func (c *Client) ActivateSubscriptionWithBody(ctx context.Context, customerID Cu
 // learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 //
 // Works only for subscriptions of integration sandbox accounts; a production subscription
-// is set up on the publisher's site instead and this call is refused for it.
+// is set up on the publisher's site instead and this call is refused for it: 403 with code
+// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 //
 // Auth: App-only and App+User tokens.
 //
@@ -1274,7 +1282,9 @@ type ClientWithResponsesInterface interface {
 	// learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 	//
 	// Works only for subscriptions of integration sandbox accounts; a production subscription
-	// is set up on the publisher's site instead and this call is refused for it.
+	// is set up on the publisher's site instead and this call is refused for it: 403 with code
+	// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+	// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 	//
 	// Auth: App-only and App+User tokens.
 	//
@@ -1297,7 +1307,9 @@ type ClientWithResponsesInterface interface {
 	// learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 	//
 	// Works only for subscriptions of integration sandbox accounts; a production subscription
-	// is set up on the publisher's site instead and this call is refused for it.
+	// is set up on the publisher's site instead and this call is refused for it: 403 with code
+	// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+	// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 	//
 	// Auth: App-only and App+User tokens.
 	//
@@ -1344,6 +1356,7 @@ type GetOrderActivationLinksResponse400Headers struct {
 type GetOrderActivationLinksResponse401Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
+	WWWAuthenticate *string
 }
 
 // GetOrderActivationLinksResponse403Headers the declared response headers of an HTTP 403 response for GetOrderActivationLinks
@@ -1753,6 +1766,7 @@ type GetLineItemActivationLinksResponse400Headers struct {
 type GetLineItemActivationLinksResponse401Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
+	WWWAuthenticate *string
 }
 
 // GetLineItemActivationLinksResponse403Headers the declared response headers of an HTTP 403 response for GetLineItemActivationLinks
@@ -2162,6 +2176,7 @@ type ActivateSubscriptionResponse400Headers struct {
 type ActivateSubscriptionResponse401Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
+	WWWAuthenticate *string
 }
 
 // ActivateSubscriptionResponse403Headers the declared response headers of an HTTP 403 response for ActivateSubscription
@@ -2571,6 +2586,7 @@ type GetSubscriptionActivationLinksResponse400Headers struct {
 type GetSubscriptionActivationLinksResponse401Headers struct {
 	MSCorrelationID *string
 	MSRequestID     *string
+	WWWAuthenticate *string
 }
 
 // GetSubscriptionActivationLinksResponse403Headers the declared response headers of an HTTP 403 response for GetSubscriptionActivationLinks
@@ -3016,7 +3032,9 @@ func (c *ClientWithResponses) GetLineItemActivationLinksWithResponse(ctx context
 // learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 //
 // Works only for subscriptions of integration sandbox accounts; a production subscription
-// is set up on the publisher's site instead and this call is refused for it.
+// is set up on the publisher's site instead and this call is refused for it: 403 with code
+// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 //
 // Auth: App-only and App+User tokens.
 //
@@ -3045,7 +3063,9 @@ func (c *ClientWithResponses) ActivateSubscriptionWithBodyWithResponse(ctx conte
 // learn.microsoft.com/rest/api/partner-center/manage-orders/activate-sandbox-subscription.
 //
 // Works only for subscriptions of integration sandbox accounts; a production subscription
-// is set up on the publisher's site instead and this call is refused for it.
+// is set up on the publisher's site instead and this call is refused for it: 403 with code
+// 800019 in this spec and the sandbox, decided from the error-codes page's two refusals at
+// the sandbox boundary, 403 800019 and 403 900322 (docs/spec-decisions.md).
 //
 // Auth: App-only and App+User tokens.
 //
@@ -3442,6 +3462,13 @@ func ParseGetOrderActivationLinksResponse(rsp *http.Response) (*GetOrderActivati
 				return nil, err
 			}
 			headers.MSRequestID = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -4050,6 +4077,13 @@ func ParseGetLineItemActivationLinksResponse(rsp *http.Response) (*GetLineItemAc
 			}
 			headers.MSRequestID = &value
 		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
 		var headers GetLineItemActivationLinksResponse403Headers
@@ -4657,6 +4691,13 @@ func ParseActivateSubscriptionResponse(rsp *http.Response) (*ActivateSubscriptio
 			}
 			headers.MSRequestID = &value
 		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
 		var headers ActivateSubscriptionResponse403Headers
@@ -5263,6 +5304,13 @@ func ParseGetSubscriptionActivationLinksResponse(rsp *http.Response) (*GetSubscr
 				return nil, err
 			}
 			headers.MSRequestID = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 403:
@@ -6671,6 +6719,7 @@ type TooManyRequestsTextJSONResponse struct {
 type UnauthorizedResponseHeaders struct {
 	MSCorrelationID *string
 	MSRequestID     *string
+	WWWAuthenticate *string
 }
 type UnauthorizedJSONResponse struct {
 	Body Error
@@ -6853,6 +6902,9 @@ func (response GetOrderActivationLinks401JSONResponse) VisitGetOrderActivationLi
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -6873,6 +6925,9 @@ func (response GetOrderActivationLinks401ApplicationXMLResponse) VisitGetOrderAc
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -6896,6 +6951,9 @@ func (response GetOrderActivationLinks401TextJSONResponse) VisitGetOrderActivati
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -8041,6 +8099,9 @@ func (response GetLineItemActivationLinks401JSONResponse) VisitGetLineItemActiva
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -8061,6 +8122,9 @@ func (response GetLineItemActivationLinks401ApplicationXMLResponse) VisitGetLine
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -8084,6 +8148,9 @@ func (response GetLineItemActivationLinks401TextJSONResponse) VisitGetLineItemAc
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -9231,6 +9298,9 @@ func (response ActivateSubscription401JSONResponse) VisitActivateSubscriptionRes
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9251,6 +9321,9 @@ func (response ActivateSubscription401ApplicationXMLResponse) VisitActivateSubsc
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -9274,6 +9347,9 @@ func (response ActivateSubscription401TextJSONResponse) VisitActivateSubscriptio
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -10418,6 +10494,9 @@ func (response GetSubscriptionActivationLinks401JSONResponse) VisitGetSubscripti
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
 	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10438,6 +10517,9 @@ func (response GetSubscriptionActivationLinks401ApplicationXMLResponse) VisitGet
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 
@@ -10461,6 +10543,9 @@ func (response GetSubscriptionActivationLinks401TextJSONResponse) VisitGetSubscr
 	}
 	if response.Headers.MSRequestID != nil {
 		w.Header().Set("MS-RequestId", fmt.Sprint(*response.Headers.MSRequestID))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
 

@@ -28,6 +28,7 @@ const (
 	codeLineItemOutOfRange   = 800071 // 400
 	codeAlreadyActivated     = 800041 // 400
 	codeInvalidInput         = 800002 // 400
+	codeNonSandboxTenant     = 800019 // 403
 )
 
 func errorBody(code int64, description string) gen.Error {
@@ -117,10 +118,11 @@ func (a *api) GetSubscriptionActivationLinks(ctx context.Context, req gen.GetSub
 }
 
 // ActivateSubscription activates a pending SaaS subscription of an integration sandbox
-// partner, once. A production partner is refused with 400 800002 (invalid request input):
-// the documentation says such subscriptions are set up on the publisher's site, and names no
-// status or code for the refusal. Inferred, and the same decision in openapi.yaml
-// (BadRequest, example productionRefused) and the README.
+// partner, once. A production partner is refused with 403 800019: the documentation says such
+// subscriptions are set up on the publisher's site and names no status or code for the
+// refusal; the error-codes page answers the sandbox boundary with 403 (800019 for a
+// non-sandbox tenant). The decision and its sources: docs/spec-decisions.md, and openapi.yaml
+// (Forbidden, example productionRefused).
 func (a *api) ActivateSubscription(ctx context.Context, req gen.ActivateSubscriptionRequestObject) (gen.ActivateSubscriptionResponseObject, error) {
 	a.st.mu.Lock()
 	defer a.st.mu.Unlock()
@@ -137,7 +139,8 @@ func (a *api) ActivateSubscription(ctx context.Context, req gen.ActivateSubscrip
 		return gen.ActivateSubscription404JSONResponse{NotFoundJSONResponse: gen.NotFoundJSONResponse{
 			Body: subscriptionNotFound(req.SubscriptionID)}}, nil
 	case !p.sandbox:
-		return badRequest(codeInvalidInput, "Invalid request input: activation is only possible for subscriptions of integration sandbox accounts; for a production subscription, complete the setup on the publisher's site.")
+		return gen.ActivateSubscription403JSONResponse{ForbiddenJSONResponse: gen.ForbiddenJSONResponse{Body: errorBody(codeNonSandboxTenant,
+			"Non-Sandbox tenants aren't allowed to activate subscriptions for commercial marketplace SaaS products; for a production subscription, complete the setup on the publisher's site.")}}, nil
 	case !s.SaaS:
 		return badRequest(codeInvalidInput, "Invalid request input: only commercial marketplace SaaS subscriptions can be activated.")
 	case s.Active:

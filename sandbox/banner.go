@@ -16,17 +16,18 @@ func (sb *Sandbox) Banner(caFile string) string {
 	p, ok := sb.sandboxPartner()
 	if ok {
 		fmt.Fprintf(&b, "# token endpoint %s/%s/oauth2/v2.0/token\n", sb.URL, p.TenantID)
-		fmt.Fprintf(&b, "# integration sandbox tenant %s, app %s, secret %s\n", p.TenantID, p.Apps[0].ClientID, p.Apps[0].ClientSecret)
+		fmt.Fprintf(&b, "# integration sandbox tenant %s\n", p.TenantID)
+		fmt.Fprintf(&b, "# app %s, secret %s\n", p.Apps[0].ClientID, p.Apps[0].ClientSecret)
 		for _, rt := range p.RefreshTokens {
 			fmt.Fprintf(&b, "# refresh token for %s: %s\n", rt.ClientID, rt.Token)
 		}
 	}
-	fmt.Fprintf(&b, "# The environment of the partnercenter command, sandbox/examples/walkthrough and make contract MODE=live:\n")
+	fmt.Fprintf(&b, "# The environment of partnercenter, the walkthrough and make contract MODE=live:\n")
 	export(&b, "PARTNER_CENTER_ENDPOINT", sb.URL, "AZURE_AUTHORITY_HOST", sb.URL+"/")
 	switch {
 	case sb.CertPEM == nil:
 	case caFile == "":
-		fmt.Fprintf(&b, "# The certificate was not written: restart with --ca-out FILE, then export PARTNER_CENTER_CA_FILE=FILE\n")
+		fmt.Fprintf(&b, "# The certificate was not written: restart with --ca-out FILE,\n# then export PARTNER_CENTER_CA_FILE=FILE\n")
 	default:
 		export(&b, "PARTNER_CENTER_CA_FILE", caFile)
 	}
@@ -38,7 +39,7 @@ func (sb *Sandbox) Banner(caFile string) string {
 		export(&b, "PARTNER_CENTER_CUSTOMER_ID", c, "PARTNER_CENTER_ORDER_ID", o, "PARTNER_CENTER_LINE_ITEM", fmt.Sprint(li.Number),
 			"PARTNER_CENTER_SUBSCRIPTION_ID", li.SubscriptionID)
 	}
-	fmt.Fprintf(&b, "# Its state (activation counts, stored answers, faults): partnercenter sandbox status\n")
+	fmt.Fprintf(&b, "# Its state (activations, stored answers, faults): partnercenter sandbox status\n")
 	return b.String()
 }
 
@@ -53,11 +54,10 @@ func firstLineItem(p PartnerSeed) (customer, order string, li LineItemSeed, ok b
 	return "", "", LineItemSeed{}, false
 }
 
-// export writes one export line of name/value pairs.
+// export writes an export line per name/value pair (one line of them all ran to 226
+// columns).
 func export(b *strings.Builder, pairs ...string) {
-	b.WriteString("export")
 	for i := 0; i+1 < len(pairs); i += 2 {
-		b.WriteString(" " + pairs[i] + "=" + shell.Quote(pairs[i+1]))
+		b.WriteString("export " + pairs[i] + "=" + shell.Quote(pairs[i+1]) + "\n")
 	}
-	b.WriteString("\n")
 }

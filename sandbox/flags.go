@@ -31,6 +31,7 @@ func (o *FlagOptions) AddFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.SeedFile, "seed", "", "seed file (.yaml or .json); default: the seed that ships with the sandbox")
 	fs.BoolVar(&o.PlainHTTP, "http", false, "serve plain http:// instead of https://")
 	fs.BoolVar(&o.PlainJSON, "plain-json", false, "answer plain JSON: no byte-order mark and no charset, which the real service sends")
+	fs.BoolVar(&o.RequireMFA, "require-mfa", false, "refuse App+User tokens from a sign-in without MFA (401, code 900421), as Partner Center does from April 2026")
 	fs.StringVar(&o.CAFile, "ca-out", "", "write the self-signed certificate (PEM) to this file (default: a temporary file, removed at exit)")
 
 	// Faults.

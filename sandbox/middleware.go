@@ -71,6 +71,7 @@ type apiHandler struct {
 	faults    Faults
 	stats     *stats
 	idem      *idempotency
+	scenarios *scenarios
 
 	mu       sync.Mutex
 	attempts *recent[int]       // tenant/request id -> attempts seen
@@ -125,13 +126,20 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if _, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); len(findings) > 0 {
+	if opID, findings := h.validator.ValidateRequest(r.Method, r.URL.String(), r.Header, body); opID == "" {
+		h.unrouted(w, r)
+		return
+	} else if len(findings) > 0 {
 		h.stats.invalid.Add(1)
 		reasons := make([]string, 0, len(findings))
 		for _, f := range findings {
 			reasons = append(reasons, f.Pointer+": "+f.Reason)
 		}
 		writeError(w, http.StatusBadRequest, codeInvalidInput, "Invalid request input: "+strings.Join(reasons, "; "))
+		return
+	}
+
+	if h.scenarios.play(w, r) {
 		return
 	}
 
@@ -184,6 +192,25 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // net/http closes the connection (HTTP/1) or resets the stream (HTTP/2)
 	}
 	answer.write(w)
+}
+
+// unrouted answers a request that routes to no operation of the spec, as ASP.NET routing
+// (which serves Partner Center) does: 405 with Allow when the path has other methods (the spec
+// documents 405 for every operation, error-codes page), 404 when the path is not the API's.
+func (h *apiHandler) unrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if _, _, err := h.validator.Route(m, r.URL.String()); err == nil {
+			allow = append(allow, m)
+		}
+	}
+	h.stats.invalid.Add(1)
+	if len(allow) == 0 {
+		writeError(w, http.StatusNotFound, codeInvalidInput, "No HTTP resource was found that matches the request URI.")
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, http.StatusMethodNotAllowed, codeInvalidInput, "The requested resource does not support http method '"+r.Method+"'.")
 }
 
 // runOnce runs the request that owns an MS-RequestId and stores its answer; the requests

@@ -24,6 +24,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -57,6 +58,11 @@ type Options struct {
 	// PlainJSON answers plain JSON: no UTF-8 byte-order mark and no charset parameter, which
 	// the real service sends (quirks.go). Off by default: the sandbox plays the service.
 	PlainJSON bool
+	// RequireMFA refuses App+User tokens whose sign-in was not MFA-verified (a refresh token
+	// of the seed without `mfa: true`) with 401 code 900421, as Partner Center does from
+	// 2026-04-01 (https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa).
+	// App-only tokens are not affected.
+	RequireMFA bool
 	// ReadTimeout bounds reading a whole request, body included (default 30 s), so that slow
 	// bodies sent to the unauthenticated token endpoint cannot hold connections open;
 	// WriteTimeout bounds a request from its headers to the end of its answer (default 60 s
@@ -143,6 +149,7 @@ func New(opts Options) (*Sandbox, error) {
 	sb.URL = scheme + "://" + ln.Addr().String()
 
 	toks := newTokens(opts.Seed, opts.TokenLifetime, func() string { return sb.URL })
+	toks.requireMFA = opts.RequireMFA
 	handler := &apiHandler{
 		next:      gen.Handler(gen.NewStrictHandler(&api{st: sb.State}, nil)),
 		tokens:    toks,
@@ -150,6 +157,7 @@ func New(opts Options) (*Sandbox, error) {
 		faults:    opts.Faults,
 		stats:     sb.stats,
 		idem:      newIdempotency(opts.IdempotencyWindow, opts.IdempotencyRecords),
+		scenarios: newScenarios(opts.Seed),
 		attempts:  newRecent[int](opts.IdempotencyWindow, opts.IdempotencyRecords),
 		buckets:   map[string]*bucket{},
 	}
@@ -159,10 +167,9 @@ func New(opts Options) (*Sandbox, error) {
 	entra.HandleFunc("POST /{tenant}/oauth2/v2.0/token", toks.token)
 	entra.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", toks.openIDConfiguration)
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", newQuirks(handler, opts.PlainJSON))
 	mux.HandleFunc(statusPath, sb.serveStatus)
 	mux.Handle("/", entra)
-	sb.server = &http.Server{Handler: mux, ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,
+	sb.server = &http.Server{Handler: apiFirst(newQuirks(handler, opts.PlainJSON), mux), ErrorLog: discardLog, MaxHeaderBytes: maxHeaderBytes,
 		ReadHeaderTimeout: min(10*time.Second, opts.ReadTimeout), ReadTimeout: opts.ReadTimeout,
 		WriteTimeout: opts.WriteTimeout, IdleTimeout: opts.IdleTimeout}
 
@@ -180,6 +187,19 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	go func() { sb.done <- sb.server.Serve(ln) }()
 	return sb, nil
+}
+
+// apiFirst sends /v1/ requests to api as they came and the rest to mux. ServeMux would clean
+// an API path first, answering /v1/customers/C/orders//activationlinks (an empty order id)
+// with a 307 to another path, which the service never does: the API judges the path itself.
+func apiFirst(api, mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // Close stops the sandbox and its connections.

@@ -102,8 +102,9 @@ func TestProductionAccountIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.ActivateSubscription(ctx, prodCustomer, prodSub, nil)
-	pe := wantError(t, err, 400, partnercenter.CodeInvalidInput)
-	if !strings.Contains(pe.Description, "integration sandbox") {
+	// 403 800019: docs/spec-decisions.md.
+	pe := wantError(t, err, 403, partnercenter.CodeNonSandboxTenant)
+	if !strings.Contains(pe.Description, "publisher's site") {
 		t.Fatalf("the refusal does not say why: %q", pe.Description)
 	}
 	if sb.State.Active(prodSub) || sb.State.Activations(prodSub) != 0 {
@@ -301,11 +302,22 @@ func TestRequestValidation(t *testing.T) {
 		{"MS-RequestId not a GUID", "POST", "/v1/customers/" + customer + "/subscriptions/" + subA + "/activate", map[string]string{"MS-RequestId": "retry-1"}, "MS-RequestId"},
 		{"negative line item", "GET", "/v1/customers/" + customer + "/orders/" + order + "/lineitems/-1/activationlinks", nil, "lineItemNumber"},
 		{"a method the path does not have", "DELETE", "/v1/customers/" + customer + "/subscriptions/" + subA + "/activate", nil, "DELETE"},
+		// Judged as it came: never a redirect to a cleaned path, as Go's ServeMux would answer.
+		{"an empty order id", "GET", "/v1/customers/" + customer + "/orders//activationlinks", nil, "orderId"},
 	} {
-		status, body, _ := rawRequest(t, sb, tc.method, tc.path, tok, tc.header)
+		status, body, header := rawRequest(t, sb, tc.method, tc.path, tok, tc.header)
 		desc, _ := body["description"].(string)
-		if status != 400 || body["code"] != float64(800002) || !strings.Contains(desc, tc.reason) {
-			t.Errorf("%s: %d %v; want 400 800002 naming %s", tc.name, status, body, tc.reason)
+		want := 400
+		switch tc.name {
+		case "a method the path does not have":
+			// ASP.NET routing's answer: 405, the methods the path has in Allow.
+			want = 405
+			if header.Get("Allow") != "POST" {
+				t.Errorf("%s: Allow %q, want POST", tc.name, header.Get("Allow"))
+			}
+		}
+		if status != want || body["code"] != float64(800002) || !strings.Contains(desc, tc.reason) {
+			t.Errorf("%s: %d %v; want %d 800002 naming %s", tc.name, status, body, want, tc.reason)
 		}
 	}
 	if sb.State.Active(subA) {

@@ -39,6 +39,10 @@ type AppSeed struct {
 type RefreshTokSeed struct {
 	ClientID string `json:"clientId" yaml:"clientId"`
 	Token    string `json:"token" yaml:"token"`
+	// MFA says the sign-in that produced the token was verified with multi-factor
+	// authentication: its access tokens carry the MFA claim (amr "mfa"). With
+	// Options.RequireMFA, App+User tokens without it are refused (401, code 900421).
+	MFA bool `json:"mfa,omitempty" yaml:"mfa,omitempty"`
 }
 
 // CustomerSeed is a customer of the partner, with its orders and subscriptions.
@@ -52,6 +56,8 @@ type CustomerSeed struct {
 type OrderSeed struct {
 	ID        string         `json:"id" yaml:"id"`
 	LineItems []LineItemSeed `json:"lineItems" yaml:"lineItems"`
+	// Scenario, when set, is how every call naming this order is answered (Scenarios()).
+	Scenario string `json:"scenario,omitempty" yaml:"scenario,omitempty"`
 }
 
 // LineItemSeed is one line item: the subscription it created and its activation link.
@@ -66,6 +72,8 @@ type SubscriptionSeed struct {
 	ID     string `json:"id" yaml:"id"`
 	SaaS   bool   `json:"saas" yaml:"saas"`
 	Active bool   `json:"active" yaml:"active"`
+	// Scenario, when set, is how every call naming this subscription is answered (Scenarios()).
+	Scenario string `json:"scenario,omitempty" yaml:"scenario,omitempty"`
 }
 
 //go:embed seed.yaml
@@ -141,11 +149,17 @@ func (s *Seed) validate() error {
 				if !guid.Valid(sub.ID) {
 					return fmt.Errorf("partners[%d].customers[%d].subscriptions[%d].id %q is not a GUID", pi, ci, si, sub.ID)
 				}
+				if err := checkScenario(fmt.Sprintf("partners[%d].customers[%d].subscriptions[%d].scenario", pi, ci, si), sub.Scenario); err != nil {
+					return err
+				}
 				subs[sub.ID] = true
 			}
 			for oi, o := range c.Orders {
 				if o.ID == "" {
 					return fmt.Errorf("partners[%d].customers[%d].orders[%d].id is empty", pi, ci, oi)
+				}
+				if err := checkScenario(fmt.Sprintf("partners[%d].customers[%d].orders[%d].scenario", pi, ci, oi), o.Scenario); err != nil {
+					return err
 				}
 				for li, l := range o.LineItems {
 					if l.SubscriptionID != "" && !subs[l.SubscriptionID] {

@@ -113,13 +113,13 @@ func FetchStatus(ctx context.Context, hc *http.Client, baseURL, adminToken strin
 	return &st, nil
 }
 
-// WriteText writes the status for a person: the counters, a summary of the SaaS
-// subscriptions, and a table of them.
+// WriteText writes the status for a person, within 80 columns: the counters, a summary of
+// the SaaS subscriptions, and their table, under each customer.
 func (s Status) WriteText(w io.Writer) error {
 	st := s.Stats
 	fmt.Fprintf(w, "sandbox %s, up %s\n", s.URL, s.Uptime)
-	fmt.Fprintf(w, "requests %d; faults injected: %d throttled (429), %d answered 500, %d answered 503, %d reset after the effect\n",
-		st.Requests, st.Throttled, st.Errors500, st.Errors503, st.Resets)
+	fmt.Fprintf(w, "requests %d; faults injected: %d throttled (429), %d answered 500,\n", st.Requests, st.Throttled, st.Errors500)
+	fmt.Fprintf(w, "  %d answered 503, %d reset after the effect\n", st.Errors503, st.Resets)
 	fmt.Fprintf(w, "refused: %d invalid, %d unauthorized, %d for a reused MS-RequestId\n", st.Invalid, st.Unauthorized, st.Reused)
 	fmt.Fprintf(w, "idempotency store: %d answers, %d replayed\n", st.Stored, st.Replayed)
 	var saas, once, more, pending int
@@ -139,11 +139,20 @@ func (s Status) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "SaaS subscriptions %d: %d activated exactly once, %d more than once, %d pending\n", saas, once, more, pending)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CUSTOMER\tSUBSCRIPTION\tSAAS\tACTIVE\tACTIVATIONS\tSTORED ANSWERS")
+	customer := ""
 	for _, sub := range s.Subscriptions {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", sub.Customer, sub.Subscription, yesNo(sub.SaaS), yesNo(sub.Active), sub.Activations, sub.StoredAnswers)
+		if sub.Customer != customer {
+			customer = sub.Customer
+			fmt.Fprintf(tw, "customer %s\n", customer) // no tab: not a column
+			fmt.Fprintln(tw, "  SUBSCRIPTION\tSAAS\tACTIVE\tACTIVATIONS\tANSWERS")
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\n", sub.Subscription, yesNo(sub.SaaS), yesNo(sub.Active), sub.Activations, sub.StoredAnswers)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "(ANSWERS: the activation answers stored, one per MS-RequestId)")
+	return err
 }
 
 func yesNo(b bool) string {

@@ -25,6 +25,15 @@ type issuedToken struct {
 	tenant   string
 	audience string
 	expires  time.Time
+	appUser  bool // from a refresh token (App+User), not client credentials (App-only)
+	mfa      bool // the App+User sign-in was MFA-verified
+}
+
+// refreshGrant is what a refresh token stands for: its owner ("tenant/clientID") and whether
+// its sign-in was MFA-verified (kept when the token rolls).
+type refreshGrant struct {
+	owner string
+	mfa   bool
 }
 
 // tokens is the sandbox's Entra stand-in: client-credentials and refresh-token grants at
@@ -37,8 +46,10 @@ type tokens struct {
 
 	mu        sync.Mutex
 	access    map[string]issuedToken
-	nextSweep int               // len(access) at which expired tokens are dropped
-	refresh   map[string]string // refresh token -> "tenant/clientID"; rotated on each use
+	nextSweep int                     // len(access) at which expired tokens are dropped
+	refresh   map[string]refreshGrant // rotated on each use
+	// requireMFA refuses App+User tokens without the MFA claim (Options.RequireMFA).
+	requireMFA bool
 }
 
 // maxTokenForm bounds a token request's form: a few hundred bytes in practice.
@@ -48,10 +59,10 @@ const maxTokenForm = 64 << 10
 const minSweep = 1024
 
 func newTokens(seed *Seed, lifetime time.Duration, baseURL func() string) *tokens {
-	t := &tokens{seed: seed, lifetime: lifetime, baseURL: baseURL, access: map[string]issuedToken{}, refresh: map[string]string{}}
+	t := &tokens{seed: seed, lifetime: lifetime, baseURL: baseURL, access: map[string]issuedToken{}, refresh: map[string]refreshGrant{}}
 	for _, p := range seed.Partners {
 		for _, rt := range p.RefreshTokens {
-			t.refresh[rt.Token] = strings.ToLower(p.TenantID) + "/" + rt.ClientID
+			t.refresh[rt.Token] = refreshGrant{strings.ToLower(p.TenantID) + "/" + rt.ClientID, rt.MFA}
 		}
 	}
 	return t
@@ -117,8 +128,8 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		t.mu.Lock()
-		owner, ok := t.refresh[rt]
-		ok = ok && owner == tenant+"/"+clientID
+		grant, ok := t.refresh[rt]
+		ok = ok && grant.owner == tenant+"/"+clientID
 		if ok {
 			delete(t.refresh, rt) // refresh tokens roll on each use
 		}
@@ -129,9 +140,9 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 		}
 		next := randomToken("sbx-refresh.")
 		t.mu.Lock()
-		t.refresh[next] = owner
+		t.refresh[next] = grant
 		t.mu.Unlock()
-		writeJSON(w, http.StatusOK, t.issue(tenant, audience, next))
+		writeJSON(w, http.StatusOK, t.issueWithMFA(tenant, audience, next, grant.mfa))
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "The sandbox supports client_credentials and refresh_token.")
 	}
@@ -140,10 +151,15 @@ func (t *tokens) token(w http.ResponseWriter, r *http.Request) {
 // issue answers a token request. expires_in is a string, as Entra's v1 endpoint sends it:
 // clients must accept both forms.
 func (t *tokens) issue(tenant, audience, refreshToken string) map[string]any {
+	return t.issueWithMFA(tenant, audience, refreshToken, false)
+}
+
+// issueWithMFA is issue for an App+User sign-in whose MFA verification is known.
+func (t *tokens) issueWithMFA(tenant, audience, refreshToken string, mfa bool) map[string]any {
 	tok := randomToken("sbx-access.")
 	now := time.Now()
 	t.mu.Lock()
-	t.access[tok] = issuedToken{tenant: tenant, audience: audience, expires: now.Add(t.lifetime)}
+	t.access[tok] = issuedToken{tenant: tenant, audience: audience, expires: now.Add(t.lifetime), appUser: refreshToken != "", mfa: mfa}
 	if len(t.access) >= t.nextSweep {
 		// Drop tokens that expired more than a lifetime ago (a recently expired one is still
 		// told apart from one never issued), and sweep next when the map has doubled: memory
@@ -182,6 +198,10 @@ func (t *tokens) authenticate(header string) (tenant string, code int64, descrip
 		return "", 401, "The request was not authenticated: the token has expired."
 	case !contains(partnerCenterAudiences, it.audience):
 		return "", 900420, "The token audience " + it.audience + " is no longer supported."
+	case t.requireMFA && it.appUser && !it.mfa:
+		// The 2025-2026 enforcement: App+User calls need a token from an MFA-verified sign-in
+		// (https://learn.microsoft.com/partner-center/security/partner-security-requirements-mandating-mfa).
+		return "", 900421, "Multi-factor authentication is required: this App+User token does not come from an MFA-verified sign-in."
 	}
 	return it.tenant, 0, ""
 }

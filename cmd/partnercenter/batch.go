@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/partnercenter-go/partnercenter"
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 	"github.com/partnercenter-go/partnercenter/internal/shell"
 )
@@ -30,6 +31,10 @@ type batchOptions struct {
 type row struct {
 	line                   int
 	customer, subscription string
+	// again: the results show the row done and --force asks to activate it again. Its
+	// attempt gets a new MS-RequestId: under the derived one, the service would answer
+	// from its idempotency store (the first activation's answer) and never activate again.
+	again bool
 }
 
 // requestIDNamespace derives each subscription's MS-RequestId (UUID v5), so that a resumed run
@@ -53,20 +58,36 @@ func (p *pauseTooLong) Error() string { return "the service asked for a pause of
 // counted (the results file has them all).
 const maxReportedRows = 10
 
-func (a *app) checkBatchOptions(opts batchOptions) error {
+// check refuses bad flag values, and files that are missing or in folders that are not
+// there, before anything is read, sent or written.
+func (opts batchOptions) check() error {
 	if opts.concurrency < 1 || opts.concurrency > 256 {
-		return usagef("--concurrency %d: from 1 to 256", opts.concurrency)
+		return usagef("--concurrency %d: want 1 to 256 workers, e.g. --concurrency 8", opts.concurrency)
 	}
 	if opts.rate < 0 || math.IsNaN(opts.rate) || math.IsInf(opts.rate, 0) { // NaN passed "< 0" and ran unpaced
-		return usagef("--rate %v: a number of requests per second, not negative", opts.rate)
+		return usagef("--rate %v: want requests per second, not negative, e.g. --rate 10", opts.rate)
 	}
 	if opts.maxPause < time.Second {
-		return usagef("--max-pause %v: at least 1s", opts.maxPause)
+		return usagef("--max-pause %v: want at least 1s, e.g. --max-pause 5m", opts.maxPause)
 	}
 	switch opts.progress {
 	case "auto", "bar", "lines", "none":
 	default:
-		return usagef("--progress %q: want auto, bar, lines or none", opts.progress)
+		return usagef("--progress %q: want auto, bar, lines or none, e.g. --progress lines", opts.progress)
+	}
+	if err := checkInputFile("file", opts.file); err != nil {
+		return err
+	}
+	if opts.resume != "" {
+		if _, err := os.Stat(opts.resume); errors.Is(err, os.ErrNotExist) {
+			return usagef("--resume %s: no such file (to start a new batch, leave --resume out)", quoteValue(opts.resume))
+		}
+		if err := checkInputFile("resume", opts.resume); err != nil {
+			return err
+		}
+	}
+	if opts.results != "" {
+		return checkOutputFile("results", opts.results)
 	}
 	return nil
 }
@@ -89,24 +110,19 @@ func (a *app) priorRuns(opts batchOptions) (*priorResults, error) {
 		}
 	}
 	if n := len(prior.skipped); n > 0 {
-		fmt.Fprintf(a.stderr, "partnercenter: %d lines of the results (first: line %d) were cut off by a crash; their rows are done again\n",
-			n, prior.skipped[0])
+		fmt.Fprintf(a.stderr, "partnercenter: %s of the results (first: line %d) cut off by a crash; their rows are done again\n",
+			plural.Of(n, "line"), prior.skipped[0])
 	}
 	return prior, nil
 }
 
 func (a *app) runBatch(parent context.Context, opts batchOptions) error {
-	if err := a.checkBatchOptions(opts); err != nil {
+	if err := opts.check(); err != nil {
 		return err
 	}
 	rows, invalid, dups, err := readRows(opts.file)
 	if err != nil {
 		return err
-	}
-	if opts.resume != "" {
-		if _, err := os.Stat(opts.resume); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("--resume %s: no such file (to start a new batch, leave --resume out)", opts.resume)
-		}
 	}
 	// The results file is locked before the earlier runs are read from it: a run started
 	// meanwhile on the same file is refused instead of doing every row again.
@@ -132,9 +148,12 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	var todo []row
 	skipped := 0
 	for _, r := range rows {
-		if !opts.force && prior.done[key(r.customer, r.subscription)] {
-			skipped++
-			continue
+		if prior.done[key(r.customer, r.subscription)] {
+			if !opts.force {
+				skipped++
+				continue
+			}
+			r.again = true
 		}
 		todo = append(todo, r)
 	}
@@ -161,12 +180,31 @@ func (a *app) runBatch(parent context.Context, opts batchOptions) error {
 	prog.stop()
 
 	s := prog.summary()
-	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed, %d invalid rows, %d duplicate rows, %d skipped as done before, in %s (%.1f/s)\n",
-		s.activated, s.already, s.failed, len(invalid), len(dups), skipped, s.elapsed.Round(time.Millisecond), s.rate)
+	a.printSummary(s, len(invalid), len(dups), skipped)
 	if w.err != nil {
 		return fmt.Errorf("writing results: %w", w.err)
 	}
 	return a.outcome(ctx, opts, s, len(todo), len(invalid))
+}
+
+// printSummary says what the batch did, within 80 columns: the service's answers on one
+// line, the rows it did not send (if any) on another.
+func (a *app) printSummary(s batchSummary, invalid, dups, skipped int) {
+	fmt.Fprintf(a.stderr, "partnercenter: %d activated, %d already active, %d failed in %s (%.1f/s)\n",
+		s.activated, s.already, s.failed, s.elapsed.Round(time.Millisecond), s.rate)
+	var notSent []string
+	if invalid > 0 {
+		notSent = append(notSent, plural.Of(invalid, "invalid row"))
+	}
+	if dups > 0 {
+		notSent = append(notSent, plural.Of(dups, "duplicate row"))
+	}
+	if skipped > 0 {
+		notSent = append(notSent, fmt.Sprintf("%d skipped as done before", skipped))
+	}
+	if len(notSent) > 0 {
+		fmt.Fprintf(a.stderr, "partnercenter: not sent: %s\n", strings.Join(notSent, ", "))
+	}
 }
 
 // openOutput opens the results file for appending, locked for this run, or returns stdout.
@@ -188,12 +226,12 @@ func (a *app) outcome(ctx context.Context, opts batchOptions, s batchSummary, to
 	var tooLong *pauseTooLong
 	switch {
 	case errors.As(context.Cause(ctx), &tooLong):
-		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %d subscriptions not done; %s",
-			tooLong.wait, redact.Bounded(tooLong.header, 64), opts.maxPause, left, a.resumeHint(opts))}
+		return &exitError{code: exitTryLater, err: fmt.Errorf("stopped: the service asked to wait %s (Retry-After: %s), more than --max-pause %s; %s not done; %s",
+			tooLong.wait, redact.Bounded(tooLong.header, 64), opts.maxPause, plural.Of(left, "subscription"), a.resumeHint(opts))}
 	case ctx.Err() != nil:
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %d subscriptions not done; %s", left, a.resumeHint(opts))}
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("interrupted: %s not done; %s", plural.Of(left, "subscription"), a.resumeHint(opts))}
 	case s.failed > 0 || invalid > 0:
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d rows failed, %d rows invalid", s.failed, invalid)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("%s failed, %s invalid", plural.Of(int(s.failed), "row"), plural.Of(invalid, "row"))}
 	}
 	return nil
 }
@@ -205,7 +243,7 @@ func (a *app) reportBadRows(file string, w *resultWriter, prior *priorResults, b
 		if i < maxReportedRows {
 			fmt.Fprintf(a.stderr, "partnercenter: %s line %d: %s; skipped\n", file, r.Line, r.Error)
 		} else if i == maxReportedRows {
-			fmt.Fprintf(a.stderr, "partnercenter: %s: %d more invalid or duplicate rows skipped (the results list them)\n", file, len(bad)-maxReportedRows)
+			fmt.Fprintf(a.stderr, "partnercenter: %s: %s more invalid or duplicate (the results list them)\n", file, plural.Of(len(bad)-maxReportedRows, "row"))
 		}
 		if !prior.reported[r.reportKey()] {
 			w.write(r)
@@ -265,9 +303,21 @@ func (a *app) resumeHint(opts batchOptions) string {
 	return "finish them with: " + shell.Join(args)
 }
 
+// requestID is the MS-RequestId of a row's activation, kept across the attempt's retries:
+// derived from its ids, so that a resumed run repeats it; random for a row activated again
+// (--force), so that the service takes it as the new request it is.
+func requestID(r row) string {
+	if r.again {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
+}
+
 // activateRow activates one subscription; interrupted is true when Ctrl-C cut the call off.
+// The status is what the service answered: a subscription activated before is refused
+// (400, code 800041: "already-active"), whether or not --force asked to activate it again.
 func activateRow(ctx context.Context, client *partnercenter.Client, r row) (res result, interrupted bool) {
-	id := uuid.NewSHA1(requestIDNamespace, []byte(key(r.customer, r.subscription))).String()
+	id := requestID(r)
 	res = result{Line: r.line, Customer: r.customer, Subscription: r.subscription, RequestID: id}
 	_, err := client.ActivateSubscription(ctx, r.customer, r.subscription, &partnercenter.ActivateSubscriptionOptions{RequestID: id})
 	res.Time = time.Now().UTC().Format(time.RFC3339Nano)

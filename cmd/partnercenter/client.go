@@ -23,8 +23,6 @@ import (
 	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
-const partnercenterVersion = partnercenter.Version
-
 // app holds the global flags and the process's streams.
 type app struct {
 	stdin          io.Reader

@@ -14,10 +14,16 @@ import (
 
 // scaleDir writes n interactions as n/100 cassettes of 100 (20 copies of the documented
 // activate cassette's 5 interactions each).
-func scaleDir(b *testing.B, n int) string {
+func scaleDir(b *testing.B, n int) string { return scaleDirEdited(b, n, nil) }
+
+// scaleDirEdited is scaleDir with the cassette passed through edit first (nil: as it is).
+func scaleDirEdited(b *testing.B, n int, edit func(string) string) string {
 	src, err := os.ReadFile("../../contract/testdata/cassettes/documented/activate-sandbox-subscription.yaml")
 	if err != nil {
 		b.Fatal(err)
+	}
+	if edit != nil {
+		src = []byte(edit(string(src)))
 	}
 	head, body, _ := bytes.Cut(src, []byte("interactions:\n"))
 	one := []byte(string(head) + "interactions:\n" + strings.Repeat(string(body), 20))

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,18 +40,12 @@ func TestContractProbesLibraryAndCommand(t *testing.T) {
 			if r.code != wantCode {
 				t.Fatalf("command: exit %d, want %d\n%s%s", r.code, wantCode, r.stdout, r.stderr)
 			}
-			var libLines []string
-			for _, f := range report.Findings {
-				libLines = append(libLines, f.String())
-			}
-			for _, i := range report.IgnoredInteractions {
-				libLines = append(libLines, i.String())
-			}
-			if got := findingLines(r.stdout); strings.Join(got, "\n") != strings.Join(libLines, "\n") {
+			libLines := probes.LibraryLines(report)
+			if got := findingLines(r.stdout); strings.Join(sorted(got), "\n") != strings.Join(sorted(libLines), "\n") {
 				t.Errorf("the command and the library disagree:\ncommand:\n%s\nlibrary:\n%s", strings.Join(got, "\n"), strings.Join(libLines, "\n"))
 			}
 			for _, want := range p.Want {
-				if !strings.Contains(r.stdout, want) {
+				if !strings.Contains(unwrapped(r.stdout), want) {
 					t.Errorf("command output lacks %q:\n%s", want, r.stdout)
 				}
 			}
@@ -63,16 +58,16 @@ func TestContractProbesLibraryAndCommand(t *testing.T) {
 	}
 }
 
-// findingLines are the lines of the text output that are findings or ignored interactions.
-func findingLines(out string) []string {
-	var lines []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "violation: ") || strings.HasPrefix(l, "drift: ") || strings.HasPrefix(l, "ignored: ") {
-			lines = append(lines, l)
-		}
-	}
-	return lines
+// findingLines are the findings and ignored interactions of the text output, unwrapped.
+func findingLines(out string) []string { return probes.FindingLines(out) }
+
+// unwrapped is the text output with its findings on one line each (the rest as it is), for
+// looking for a phrase that a line break may have cut.
+func unwrapped(out string) string {
+	return out + "\n" + strings.Join(probes.FindingLines(out), "\n")
 }
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
 
 func TestContractValidateOutputs(t *testing.T) {
 	env := []string{"PATH=" + os.Getenv("PATH")}
@@ -159,15 +154,15 @@ func TestContractValidateOutputs(t *testing.T) {
 		for _, args := range [][]string{
 			{"contract", "validate"},
 			{"contract", "validate", "--format", "xml", good},
-			{"contract", "validate", "--report", "html=x", good},
+			{"contract", "validate", "--report", "pdf=x", good},
 		} {
 			if r := runCLI(t, env, args...); r.code != 2 {
 				t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
 			}
 		}
 	})
-	t.Run("a missing path fails", func(t *testing.T) {
-		if r := runCLI(t, env, "contract", "validate", filepath.Join(good, "nope")); r.code != 1 || !strings.Contains(r.stderr, "no such file") {
+	t.Run("a missing path is a usage error", func(t *testing.T) {
+		if r := runCLI(t, env, "contract", "validate", filepath.Join(good, "nope")); r.code != 2 || !strings.Contains(r.stderr, "no such file") {
 			t.Errorf("%+v", r)
 		}
 	})

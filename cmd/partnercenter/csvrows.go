@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,15 +204,95 @@ func parseHeader(fields []string) (cols csvColumns, ok bool, err error) {
 		}
 	}
 	switch {
+	case !ok && !slices.ContainsFunc(fields, looksLikeID):
+		return cols, false, fmt.Errorf("%s is not a header this command knows, nor a row of ids: want a header naming %s and %s, or rows of two GUIDs",
+			quoteFields(fields), headerNames("customer"), headerNames("subscription"))
 	case !ok:
 		return csvColumns{customer: 0, subscription: 1, width: 2}, false, nil
 	case cols.customer < 0:
-		return cols, true, errors.New("the header names no customer column (customer, customerId, Customer ID...)")
+		return cols, true, fmt.Errorf("the header %s names no customer column: want %s", quoteFields(fields), headerNames("customer"))
 	case cols.subscription < 0:
-		return cols, true, errors.New("the header names no subscription column (subscription, subscriptionId, Subscription ID...)")
+		return cols, true, fmt.Errorf("the header %s names no subscription column: want %s", quoteFields(fields), headerNames("subscription"))
 	}
 	return cols, true, nil
 }
+
+// headerSpellings are headerAliases as messages list them (TestHeaderSpellings keeps the two
+// in step).
+var headerSpellings = map[string][]string{
+	"customer":     {"customer", "customerId", `"Customer ID"`, "customerTenantId", "customerTenant", "tenantId", "tenant"},
+	"subscription": {"subscription", "subscriptionId", `"Subscription ID"`, "subId", "saasSubscriptionId"},
+}
+
+// headerNames lists the names a header may give a column (any case; spaces, underscores and
+// hyphens ignored).
+func headerNames(column string) string {
+	return "the " + column + " column (" + strings.Join(headerSpellings[column], ", ") + ")"
+}
+
+// looksLikeID tells a mistyped id (a data row to report as invalid) from a column name (a
+// header this command does not know): an id is mostly hex digits.
+func looksLikeID(field string) bool {
+	hex, other := 0, 0
+	for _, c := range field {
+		switch {
+		case c == '-' || c == '{' || c == '}':
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+			hex++
+		default:
+			other++
+		}
+	}
+	return hex >= 8 && other*4 <= hex
+}
+
+func quoteFields(fields []string) string {
+	q := make([]string, len(fields))
+	for i, f := range fields {
+		q[i] = strconv.Quote(redact.Bounded(f, 40))
+	}
+	return redact.Bounded(strings.Join(q, ","), 200)
+}
+
+// sniffBytes is how much of a batch file is looked at to tell CSV from other formats.
+const sniffBytes = 8 << 10
+
+// notCSV says why a batch file's start is not CSV: an empty file, binary bytes, YAML (a
+// go-vcr cassette), JSON (a HAR capture, or this command's results) or markup. Such a file
+// read as CSV made one invalid row per line, all appended to the results file.
+func notCSV(head []byte, whole bool) string {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
+		return "" // UTF-16: csvLines says how to save it
+	}
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		return fmt.Sprintf("binary, not CSV (a NUL byte at offset %d)", i)
+	}
+	first := ""
+	for line := range strings.Lines(string(head)) {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			first = t
+			break
+		}
+	}
+	switch {
+	case first == "" && whole:
+		return "the file is empty: want CSV rows of customer,subscription"
+	case strings.HasPrefix(first, "{\"line\":"):
+		return "JSON lines, not CSV: it looks like the results of partnercenter activate (give it as --resume or --results)"
+	case strings.HasPrefix(first, "{") || strings.HasPrefix(first, "["):
+		return "JSON, not CSV (a HAR capture?)"
+	case strings.HasPrefix(first, "---") || strings.HasPrefix(first, "%YAML") || yamlKey.MatchString(first):
+		return "YAML, not CSV (a go-vcr cassette?)"
+	case strings.HasPrefix(first, "<"):
+		return "XML or HTML, not CSV"
+	}
+	return ""
+}
+
+// yamlKey is a YAML mapping key opening a line ("interactions:", "version: 2"); a CSV header
+// or row has no colon followed by a space or the line's end.
+var yamlKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_ -]*:(\s|$)`)
 
 // readRows reads a batch file's rows; rows that are not two GUIDs, or malformed lines, come
 // back as invalid results naming their line, and rows that repeat an earlier one as
@@ -218,23 +300,29 @@ func parseHeader(fields []string) (cols csvColumns, ok bool, err error) {
 func readRows(path string) (rows []row, invalid, dups []result, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--file: %w", err)
+		return nil, nil, nil, usagef("--file %s: %w", quoteValue(path), unwrapPath(err))
 	}
 	defer f.Close()
 	return parseRows(f, path, time.Now())
 }
 
 func parseRows(r io.Reader, name string, now time.Time) (rows []row, invalid, dups []result, err error) {
-	lines, err := csvLines(r)
+	br := bufio.NewReaderSize(r, sniffBytes)
+	head, peekErr := br.Peek(sniffBytes)
+	if why := notCSV(head, peekErr != nil); why != "" {
+		return nil, nil, nil, usagef("--file %s: %s; e.g. a file of the lines customer,subscription and %s,%s",
+			name, why, exampleGUID, "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e")
+	}
+	lines, err := csvLines(br)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--file %s: %w", name, err)
+		return nil, nil, nil, usagef("--file %s: %w", name, err)
 	}
 	stamp := now.UTC().Format(time.RFC3339Nano)
 	cols := csvColumns{customer: 0, subscription: 1, width: 2}
 	if len(lines) > 0 && lines[0].err == nil {
 		c, isHeader, err := parseHeader(lines[0].fields)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("--file %s line %d: %w", name, lines[0].line, err)
+			return nil, nil, nil, usagef("--file %s line %d: %w", name, lines[0].line, err)
 		}
 		if isHeader {
 			cols, lines = c, lines[1:]

@@ -66,15 +66,66 @@ func TestCSVAsPeopleWriteIt(t *testing.T) {
 		{"three values without a header", row1 + "," + s2 + "\n", "1:invalid"},
 		{"one value", c1 + "\n", "1:invalid"},
 		{"a duplicate, ids in another case", row1 + "\n" + strings.ToUpper(row1) + "\n", "1:ok 2:dup"},
-		{"a header naming one column", "customer,name\n" + row1 + "\n", "error: --file subs.csv line 1: the header names no subscription column (subscription, subscriptionId, Subscription ID...)"},
+		{"a header naming one column", "customer,name\n" + row1 + "\n", "error: --file subs.csv line 1: the header \"customer\",\"name\" names no subscription column: want the subscription column (subscription, subscriptionId, \"Subscription ID\", subId, saasSubscriptionId)"},
+		{"a header this command does not know", "cust,sub\n" + row1 + "\n", "error: --file subs.csv line 1: \"cust\",\"sub\" is not a header this command knows, nor a row of ids: want a header naming the customer column (customer, customerId, \"Customer ID\", customerTenantId, customerTenant, tenantId, tenant) and the subscription column (subscription, subscriptionId, \"Subscription ID\", subId, saasSubscriptionId), or rows of two GUIDs"},
+		{"a mistyped id in the first row is a bad row, not a header", "42b5f772-5c5c-4bce-b9d7-bdadeecca41," + s1 + "\n" + row2 + "\n", "1:invalid 2:ok"},
 		{"UTF-16", "\xff\xfec\x00", "error: --file subs.csv: the file is UTF-16 (Excel's \"Unicode Text\"): save it as \"CSV UTF-8\""},
-		{"empty", "", ""},
+		{"empty", "", "error: --file subs.csv: the file is empty: want CSV rows of customer,subscription; e.g. a file of the lines customer,subscription and " + c1 + "," + s1},
+		{"comments only", "# nothing yet\n\n", "error: --file subs.csv: the file is empty: want CSV rows of customer,subscription; e.g. a file of the lines customer,subscription and " + c1 + "," + s1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := outcome(t, tc.input); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// Files that are not CSV are refused whole, before a row is read: each was read as CSV once,
+// and made one invalid row per line in the results file.
+func TestNotCSVIsRefused(t *testing.T) {
+	for _, tc := range []struct{ name, input, want string }{
+		{"a go-vcr cassette", "---\nversion: 2\ninteractions:\n- id: 0\n", "YAML, not CSV"},
+		{"a cassette without ---", "version: 2\ninteractions:\n", "YAML, not CSV"},
+		{"a cassette after a comment", "# recorded\ninteractions:\n", "YAML, not CSV"},
+		{"a HAR capture", `{"log": {"version": "1.2"}}`, "JSON, not CSV"},
+		{"a JSON array", "[\n]", "JSON, not CSV"},
+		{"the results file", `{"line":1,"customer":"` + c1 + `"}` + "\n", "the results of partnercenter activate"},
+		{"binary", "PK\x03\x04\x00\x00", "binary, not CSV (a NUL byte at offset 4)"},
+		{"NUL after a good row", c1 + "," + s1 + "\n\x00", "binary"},
+		{"HTML", "<html><body>", "XML or HTML"},
+		{"whitespace only", " \r\n\t\n", "the file is empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, err := parseRows(strings.NewReader(tc.input), "subs.csv", t0)
+			if err == nil || !isUsage(err) || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "--file subs.csv: ") {
+				t.Fatalf("got %v, want a usage error naming --file and %q", err, tc.want)
+			}
+		})
+	}
+	// Control: CSV whose cells hold colons and braces is still CSV.
+	if _, invalid, _, err := parseRows(strings.NewReader("customer,subscription\n"+c1+",{"+s1+"}\nnote: x,y\n"), "subs.csv", t0); err != nil || len(invalid) != 2 {
+		t.Fatalf("CSV with odd cells: %v, %+v", err, invalid)
+	}
+}
+
+// TestHeaderSpellings: every spelling a message lists is one the reader accepts, and every
+// alias is listed.
+func TestHeaderSpellings(t *testing.T) {
+	listed := map[string]bool{}
+	for column, names := range headerSpellings {
+		for _, n := range names {
+			n = strings.Trim(n, `"`)
+			listed[normalizeHeader(n)] = true
+			if headerAliases[normalizeHeader(n)] != column {
+				t.Errorf("%q is listed for %s but read as %q", n, column, headerAliases[normalizeHeader(n)])
+			}
+		}
+	}
+	for alias := range headerAliases {
+		if !listed[alias] {
+			t.Errorf("alias %q is accepted but not listed", alias)
+		}
 	}
 }
 
@@ -105,6 +156,7 @@ func FuzzParseRows(f *testing.F) {
 		`"a""b",c` + "\n" + `"x"y,z`,
 		"\xff\xfe\x00",
 		"subscription,customer,customer\n" + s1 + "," + c1 + "," + c1,
+		"---\nversion: 2\ninteractions: []\n", `{"log":{"entries":[]}}`, "PK\x03\x04\x00", " \n\t", "cust id,sub\n" + c1 + "," + s1,
 	} {
 		f.Add(seed)
 	}

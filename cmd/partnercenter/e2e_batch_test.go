@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,7 +49,7 @@ func TestBatchStopsOnALongRetryAfter(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "out.jsonl")
 	r := runCLI(t, e, "activate", "--file", csvPath, "--results", results, "--concurrency", "4", "--progress", "none")
 	line := lastLine(r.stderr)
-	stop := regexp.MustCompile(`^partnercenter: stopped: the service asked to wait 24h0m0s \(Retry-After: 86400\), more than --max-pause 1m0s; (\d+) subscriptions not done; finish them with: (.*)$`)
+	stop := regexp.MustCompile(`^partnercenter: stopped: the service asked to wait 24h0m0s \(Retry-After: 86400\), more than --max-pause 1m0s; (\d+) subscriptions? not done; finish them with: (.*)$`)
 	m := stop.FindStringSubmatch(line)
 	want := binary + " activate --file " + csvPath + " --results " + results + " --concurrency 4 --progress none --resume " + results
 	if r.code != exitTryLater || m == nil || m[2] != want {
@@ -195,19 +199,32 @@ func TestResultsFileAcrossRuns(t *testing.T) {
 		t.Fatalf("after two runs: %v; last line %q", count, lines[len(lines)-1])
 	}
 
-	// The control: --force activates again (the sandbox answers from its idempotency store,
-	// so nothing takes effect twice, but the results say "activated" twice).
-	if r := batch("--force"); r.code != 1 || !strings.Contains(r.stderr, "2 activated") {
+	// --force activates again, each row under a new MS-RequestId: the service takes it as a
+	// second activation request (the sandbox's status holds a second stored answer), refuses
+	// it (400, 800041), and the results say so: "already-active", never "activated".
+	if r := batch("--force"); r.code != 1 || !strings.Contains(r.stderr, "0 activated, 2 already active") {
 		t.Fatalf("--force: %+v", r)
 	}
+	answers := map[string]int{}
+	for _, s := range sb.Status().Subscriptions {
+		answers[s.Subscription] = s.StoredAnswers
+	}
 	for _, id := range []string{ids[0], ids[2]} {
-		if sb.State.Activations(id) != 1 {
-			t.Fatalf("%s took effect %d times", id, sb.State.Activations(id))
+		if sb.State.Activations(id) != 1 || answers[id] != 2 {
+			t.Fatalf("%s: took effect %d times, %d activation requests stored; want 1 and 2", id, sb.State.Activations(id), answers[id])
+		}
+	}
+	data, _ = os.ReadFile(results)
+	lines = strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	for _, l := range lines[len(lines)-2:] {
+		var res result
+		if err := json.Unmarshal([]byte(l), &res); err != nil || res.Status != "already-active" || res.Code != "800041" {
+			t.Fatalf("a forced row's result: %s", l)
 		}
 	}
 
 	missing := filepath.Join(t.TempDir(), "nope.jsonl")
-	if r := batch("--resume", missing); r.code != 1 || !strings.Contains(r.stderr, "--resume "+missing+": no such file") {
+	if r := batch("--resume", missing); r.code != 2 || !strings.Contains(r.stderr, "--resume \""+missing+"\": no such file") {
 		t.Fatalf("--resume of a missing file: %+v", r)
 	}
 }
@@ -243,7 +260,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	} {
 		r := runCLI(t, e, args...)
 		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-		if r.code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "partnercenter: ") || lines[1] != "Run 'partnercenter --help' for usage." {
+		if r.code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "partnercenter: ") || !strings.HasPrefix(lines[1], "Run 'partnercenter") || !strings.HasSuffix(lines[1], " --help' for usage.") {
 			t.Errorf("%v: want exit 2 with one line and the --help pointer, got %+v", args, r)
 		}
 	}
@@ -252,8 +269,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 			t.Errorf("%v: %+v", args, r)
 		}
 	}
-	if r := runCLI(t, e, "activate", "--file", filepath.Join(t.TempDir(), "none.csv")); r.code != 1 {
-		t.Errorf("control: a missing --file is a run error, exit 1: %+v", r)
+	if r := runCLI(t, e, "activate", "--file", filepath.Join(t.TempDir(), "none.csv")); r.code != 2 || !strings.Contains(r.stderr, "none.csv\": no such file") {
+		t.Errorf("a missing --file is a usage error, exit 2: %+v", r)
 	}
 }
 
@@ -408,5 +425,45 @@ func TestResultsToAPipe(t *testing.T) {
 	}
 	if n := strings.Count(stdout.String(), `"status":"activated"`); n != len(ids) {
 		t.Fatalf("%d activated results in the pipe, want %d:\n%s", n, len(ids), stdout.String())
+	}
+}
+
+// A batch against a sandbox that limits the tenant to 40 requests a second and answers 5% of
+// the attempts it admits with a random 429 keeps at least 80% of the limit (the most it can
+// keep is 95%: a random 429 uses up a token): the random 429s do not ratchet the pace down.
+// The rate is the service's answers a second after the first two seconds (the results'
+// times), where the pace was found: the first second is the bucket's burst and the
+// Retry-After pause that shows the limit, the same on any machine. The sandbox's faults are
+// seeded (Faults.Seed), so the same attempts get the same 429s. TestPacerRandom429sKeepThePace
+// proves the same on a virtual clock, over ten minutes.
+func TestBatchKeepsThePaceUnderRandom429s(t *testing.T) {
+	const limit = 40
+	seed, ids := sandbox.SeedWithSubscriptions(320)
+	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Seed: 21, RateLimit: limit, ThrottleRate: 0.05}})
+	e := withEndpoint(t, sb)
+	results := filepath.Join(t.TempDir(), "out.jsonl")
+	r := runCLI(t, e, "activate", "--file", batchCSV(t, ids), "--concurrency", "8", "--progress", "lines", "--results", results)
+	if r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("%d activated, 0 already active, 0 failed", len(ids))) {
+		t.Fatalf("%+v", r)
+	}
+	var times []time.Time
+	for _, res := range readResults(t, results) {
+		at, err := time.Parse(time.RFC3339Nano, res.Time)
+		if err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, at)
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	from := times[0].Add(2 * time.Second)
+	n := len(times) - sort.Search(len(times), func(i int) bool { return !times[i].Before(from) })
+	rate := float64(n-1) / times[len(times)-1].Sub(from).Seconds()
+	st := sb.Stats()
+	t.Logf("%.1f/s of a %d/s limit after the first 2s; %d 429s of %d requests\n%s", rate, limit, st.Throttled, st.Requests, r.stderr)
+	if st.Throttled < 10 {
+		t.Fatalf("only %d 429s: the test means nothing", st.Throttled)
+	}
+	if rate < 0.8*limit {
+		t.Fatalf("the batch kept %.1f/s, under 80%% of the %d/s limit:\n%s", rate, limit, r.stderr)
 	}
 }

@@ -192,7 +192,7 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--throttle-rate", "2"}, "--throttle-rate 2: a share from 0 to 1"},
 		{[]string{"--addr", "0.0.0.0:8443"}, `--addr "0.0.0.0:8443": the sandbox listens on loopback addresses only`},
 		{[]string{"--read-timeout", "0s"}, "--read-timeout 0s: must be positive"},
-		{[]string{"--rate-limt", "5"}, "unknown flag: --rate-limt"},
+		{[]string{"--rate-limt", "5"}, "unknown flag --rate-limt; did you mean --rate-limit?"},
 	} {
 		r := runCLI(t, []string{"PATH=" + os.Getenv("PATH")}, append([]string{"sandbox", "serve"}, tc.args...)...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {

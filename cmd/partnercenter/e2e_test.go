@@ -121,8 +121,8 @@ func TestLinks(t *testing.T) {
 			t.Errorf("%v: want exit 2 with one clear line, got %+v", args, r)
 		}
 	}
-	// Bad input: the client's argument check, exit 1, nothing sent.
-	if r := runCLI(t, e, "--endpoint", sb.URL, "links", "--customer", "contoso", "--order", order); r.code != 1 || !strings.Contains(r.stderr, `customerID "contoso"`) {
+	// Bad input: the command's flag check, exit 2, nothing sent (TestFlagValues has more).
+	if r := runCLI(t, e, "--endpoint", sb.URL, "links", "--customer", "contoso", "--order", order); r.code != 2 || !strings.Contains(r.stderr, `--customer "contoso": want a GUID`) {
 		t.Errorf("bad customer id: %+v", r)
 	}
 	if n := sb.Stats().Requests; n != before {

@@ -34,6 +34,9 @@ func (a *app) describe(err error) string {
 	if errors.As(err, &ae) {
 		return fmt.Sprintf("%s (check %s)", trimPrefix(ae.Error()), suspectVariable(ae.ErrorCode, true))
 	}
+	if hint := a.serviceHint(err); hint != "" {
+		return err.Error() + "; " + hint
+	}
 	return err.Error()
 }
 

@@ -59,10 +59,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, args: args}
 	root := newRootCommand(a)
 	markUsageErrors(root)
+	root.SetFlagErrorFunc(suggestFlag)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -76,11 +77,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var re runError
 	if isUsage(err) || !errors.As(err, &re) {
 		fmt.Fprintln(stderr, "partnercenter:", oneLine(err.Error()))
-		fmt.Fprintln(stderr, "Run 'partnercenter --help' for usage.")
+		fmt.Fprintln(stderr, usageHint(cmd))
 		return exitUsage
 	}
 	fmt.Fprintln(stderr, "partnercenter:", oneLine(a.describe(err)))
 	return exitFailed
+}
+
+// usageHint is the last line of a usage error: the --help of the command that was run (the
+// one whose flags or arguments were wrong), not the top-level one.
+func usageHint(cmd *cobra.Command) string {
+	path := "partnercenter"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return "Run '" + path + " --help' for usage."
 }
 
 // oneLine keeps a message to one "partnercenter:" prefix and one line: a multi-line message
@@ -143,7 +154,7 @@ func markUsageErrors(cmd *cobra.Command) {
 			return runError{err}
 		}
 	} else if cmd.Run == nil && cmd.HasSubCommands() {
-		cmd.Args = cobra.NoArgs
+		cmd.Args = unknownCommand
 		cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
 	}
 	if args := cmd.Args; args != nil {
@@ -164,21 +175,33 @@ func newRootCommand(a *app) *cobra.Command {
 		Use:   "partnercenter",
 		Short: "Partner Center activation links and sandbox SaaS activation",
 		Long: `partnercenter gets commercial-marketplace activation links and activates SaaS
-subscriptions of integration sandbox accounts, one at a time or in batches that ride
-the throttle limit.
+subscriptions of integration sandbox accounts, one at a time or in batches that
+ride the throttle limit.
 
 Credentials come from the environment:
-  App-only:  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or any variable of
-             azidentity's EnvironmentCredential, e.g. AZURE_CLIENT_CERTIFICATE_PATH)
-  App+User:  PARTNER_CENTER_REFRESH_TOKEN, or PARTNER_CENTER_REFRESH_TOKEN_FILE (which
-             also receives each rotated refresh token), with AZURE_TENANT_ID and
-             AZURE_CLIENT_ID (AZURE_CLIENT_SECRET for a confidential app)
-  AZURE_AUTHORITY_HOST overrides the cloud's Entra authority; PARTNER_CENTER_CA_FILE
-  adds CA certificates to trust (both for a local sandbox).`,
-		Version:       partnercenterVersion,
+  App-only:  AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or any
+             variable of azidentity's EnvironmentCredential, such as
+             AZURE_CLIENT_CERTIFICATE_PATH)
+  App+User:  PARTNER_CENTER_REFRESH_TOKEN, or PARTNER_CENTER_REFRESH_TOKEN_FILE
+             (which also receives each rotated refresh token), with
+             AZURE_TENANT_ID and AZURE_CLIENT_ID (AZURE_CLIENT_SECRET for a
+             confidential app)
+  AZURE_AUTHORITY_HOST overrides the cloud's Entra authority;
+  PARTNER_CENTER_CA_FILE adds CA certificates to trust (both for a local
+  sandbox).`,
+		Example: `  # A local sandbox in one shell; paste the export lines it prints into another
+  partnercenter sandbox serve
+  partnercenter links --customer 42b5f772-5c5c-4bce-b9d7-bdadeecca411 \
+    --order Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1
+  partnercenter sandbox status`,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("partnercenter {{.Version}}")
+	// Flag descriptions wrap at 80 columns, as the rest of the help (TestHelpFitsIn80Columns).
+	root.SetUsageTemplate(strings.NewReplacer(".FlagUsages", ".FlagUsagesWrapped 80",
+		"for more information about a command.", "for more about a command.").Replace(root.UsageTemplate()))
 	f := root.PersistentFlags()
 	f.StringVar(&a.cloud, "cloud", "global", "Partner Center cloud: global, usgov or china")
 	f.StringVar(&a.endpoint, "endpoint", "", "API base URL without /v1 (default: $PARTNER_CENTER_ENDPOINT, else the cloud's)")

@@ -23,7 +23,8 @@ type progress struct {
 	begin                                   time.Time
 	quit                                    chan struct{}
 	finished                                chan struct{}
-	width                                   func() int // the terminal's columns, read at each redraw
+	width                                   func() int    // the terminal's columns, read at each redraw
+	after                                   time.Duration // nothing is drawn before (contract probe: short runs stay quiet)
 }
 
 type batchSummary struct {
@@ -69,6 +70,13 @@ func (p *progress) start() {
 		if p.mode == "none" {
 			<-p.quit
 			return
+		}
+		if p.after > 0 {
+			select {
+			case <-time.After(p.after):
+			case <-p.quit:
+				return
+			}
 		}
 		every := 2 * time.Second
 		if p.mode == "bar" {
@@ -169,6 +177,9 @@ func (p *progress) line(width int, bar bool) string {
 }
 
 func (p *progress) paceText() string {
+	if p.pacer == nil { // contract probe paces itself
+		return ""
+	}
 	if r := p.pacer.rateNow(); r > 0 {
 		return fmt.Sprintf(", pace %.0f/s", r)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/partnercenter-go/partnercenter"
+	probes "github.com/partnercenter-go/partnercenter/internal/gateprobes"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
 
@@ -169,12 +170,12 @@ func TestProxyEndToEnd(t *testing.T) {
 	}
 
 	code, out := proxy.interrupt(t)
-	if code != 0 || !strings.Contains(out, " 0 violations") || !strings.Contains(out, "operation") || !strings.Contains(out, "ActivateSubscription ") {
+	if code != 0 || !strings.Contains(out, " 0 violations") || !strings.Contains(out, "ActivateSubscription\n  statuses") {
 		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, proxy.stderr.String())
 	}
 	// Each exchange is printed as it passes: "ok: ..." or its findings (the sandbox's byte-order
 	// mark is drift), naming the recording and the interaction.
-	if !strings.Contains(out, "-001.yaml interaction 0: GetOrderActivationLinks ") { // 200, or a fault
+	if !strings.Contains(unwrapped(out), "-001.yaml interaction 0: GetOrderActivationLinks ") { // 200, or a fault
 		t.Fatalf("the first exchange was not printed as it passed:\n%s", out)
 	}
 
@@ -220,8 +221,12 @@ func TestProxyViolation(t *testing.T) {
 	if !strings.Contains(string(body), `"status":1`) {
 		t.Fatalf("the answer was not passed on: %q", body)
 	}
-	line := proxy.waitFor(t, "violation:")
-	if !strings.Contains(line, "interaction 0: ActivateSubscription 200: /response/body/status") || !strings.Contains(line, record) {
+	// Printed as it passes, wrapped at 80 columns: the finding's lines come before Ctrl-C.
+	finding := []string{proxy.waitFor(t, "violation:")}
+	for !strings.Contains(finding[len(finding)-1], "/response/body/status") {
+		finding = append(finding, <-proxy.lines)
+	}
+	if line := probes.FindingLines(strings.Join(finding, "\n"))[0]; !strings.Contains(line, "interaction 0: ActivateSubscription 200: /response/body/status") || !strings.Contains(line, record) {
 		t.Fatalf("violation line: %q", line)
 	}
 	// A token request through the proxy: forwarded, listed as ignored, not recorded.
@@ -232,7 +237,7 @@ func TestProxyViolation(t *testing.T) {
 	resp.Body.Close()
 	proxy.waitFor(t, "ignored: a request to 127.0.0.1:")
 	code, out := proxy.interrupt(t)
-	if code != 1 || !strings.Contains(out, "1 violations") || !strings.Contains(out, "1 ignored") {
+	if code != 1 || !strings.Contains(out, "1 violation,") || !strings.Contains(out, "1 ignored") {
 		t.Fatalf("exit %d after a violation:\n%s", code, out)
 	}
 	files, _ := filepath.Glob(filepath.Join(record, "*.yaml"))

@@ -53,7 +53,7 @@ func TestVerboseTraceNeverShowsAnEchoedToken(t *testing.T) {
 	if len(token) < 20 {
 		t.Fatalf("control: the hostile server received no token (%q); stderr: %s", token, r.stderr)
 	}
-	if r.code != 1 || !strings.Contains(r.stderr, "Www-Authenticate: REDACTED") || !strings.Contains(r.stderr, "visible-marker") {
+	if r.code != 1 || !strings.Contains(r.stderr, `Www-Authenticate: Bearer error="invalid_token", error_description="[REDACTED]"`) || !strings.Contains(r.stderr, "visible-marker") {
 		t.Fatalf("control: exit %d, no trace or no error line:\n%s", r.code, r.stderr)
 	}
 	if strings.Contains(r.stderr, token) || strings.Contains(r.stdout, token) {

@@ -4,6 +4,7 @@ package gatetest
 
 import (
 	"encoding/xml"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,7 +47,7 @@ func TestMakeContractOnOwnCassettes(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if !regexp.MustCompile(`(?m)^PASS: \d+ files, \d+ interactions: \d+ judged, 0 ignored; 0 violations`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^PASS: \d+ files?, \d+ interactions: \d+ judged, 0 ignored; 0 violations`).MatchString(out) {
 		t.Errorf("output lacks the summary line of a pass:\n%s", out)
 	}
 	if m := regexp.MustCompile(`mutants caught: (\d+)/(\d+) \(100%\)`).FindStringSubmatch(out); m == nil || m[1] != m[2] {
@@ -79,19 +80,8 @@ func TestMakeContractProbes(t *testing.T) {
 	if err == nil {
 		t.Fatalf("make contract passed the probes:\n%s", out)
 	}
-	var lib []string
-	for _, f := range report.Findings {
-		lib = append(lib, f.String())
-	}
-	for _, i := range report.IgnoredInteractions {
-		lib = append(lib, i.String())
-	}
-	var got []string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(l, "violation: ") || strings.HasPrefix(l, "drift: ") || strings.HasPrefix(l, "ignored: ") {
-			got = append(got, l)
-		}
-	}
+	lib := probes.LibraryLines(report)
+	got := probes.FindingLines(out)
 	if strings.Join(sorted(got), "\n") != strings.Join(sorted(lib), "\n") {
 		t.Errorf("make contract and the library disagree:\nmake:\n%s\nlibrary:\n%s", strings.Join(got, "\n"), strings.Join(lib, "\n"))
 	}
@@ -132,7 +122,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		t.Parallel()
 		report := filepath.Join(t.TempDir(), "junit.xml")
 		out, err := makeContract(t, "CASSETTES="+probes.TempDir(t, "a recorded token exchange, redacted"), "REPORT="+report)
-		if err != nil || !strings.Contains(out, "ignored: ") || !strings.Contains(out, "PASS: 1 files, 2 interactions: 1 judged, 1 ignored") {
+		if err != nil || !strings.Contains(out, "ignored: ") || !strings.Contains(out, "PASS: 1 file, 2 interactions: 1 judged, 1 ignored") {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
 		data, err := os.ReadFile(report)
@@ -178,6 +168,7 @@ func TestMakeContractCassettes(t *testing.T) {
 			t.Fatalf("the HAR captures must pass (err %v):\n%s", err, out)
 		}
 		out, err = makeContract(t, "CASSETTES=contract/testdata/har-negative")
+		out = strings.Join(probes.FindingLines(out), "\n") // the findings, unwrapped
 		if err == nil || !strings.Contains(out, "violating.har interaction 1: ActivateSubscription 200: /response/body/status") ||
 			!strings.Contains(out, "secrets.har interaction 1: GetSubscriptionActivationLinks 200: /request/header/Authorization: holds a bearer token") {
 			t.Fatalf("the negative HAR captures must fail, naming file, entry and field (err %v):\n%s", err, out)
@@ -190,4 +181,68 @@ func TestMakeContractCassettes(t *testing.T) {
 			t.Fatalf("err %v:\n%s", err, out)
 		}
 	})
+}
+
+// SPEC= judges with exactly the given file: a copy of openapi.yaml whose line item numbers
+// start at 5 makes the cassettes that ask for line items 0 and 1 violations (the embedded
+// spec passes them: TestMakeContractOnOwnCassettes); a file that is no OpenAPI document
+// stops the gate at once, naming it.
+func TestMakeContractSpec(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutated := strings.Replace(string(data), "\n        minimum: 0\n", "\n        minimum: 5\n", 1)
+	if mutated == string(data) {
+		t.Fatal("openapi.yaml no longer has LineItemNumber's minimum: 0; update this test")
+	}
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "patched.yaml")
+	os.WriteFile(specFile, []byte(mutated), 0o644)
+	cassettes, _ := filepath.Abs(filepath.Join(repoRoot, "contract/testdata/cassettes"))
+	out, err := makeContract(t, "CASSETTES="+cassettes, "SPEC="+specFile)
+	if err == nil || !strings.Contains(out, "violation: ") || !strings.Contains(out, "GetLineItemActivationLinks") {
+		t.Fatalf("make contract SPEC=<patched> passed, or failed for another reason (err %v):\n%s", err, out)
+	}
+	overlay := filepath.Join(dir, "overlay.yaml")
+	os.WriteFile(overlay, []byte("overlay: 1.0.0\nactions: []\n"), 0o644)
+	out, err = makeContract(t, "CASSETTES="+cassettes, "SPEC="+overlay)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(out, "SPEC="+overlay+": an OpenAPI Overlay, not an OpenAPI document") {
+		t.Fatalf("make contract SPEC=<an overlay>: want exit 2 naming the file, got %v:\n%s", err, out)
+	}
+}
+
+// Colour only on a terminal with NO_COLOR unset (no-color.org): make contract on a terminal
+// (a pty, through util-linux's script) colours Ginkgo's report; with NO_COLOR set, or into a
+// pipe (a log), there is no escape code. The first case is the control: the decision is
+// what removes the colour, Ginkgo itself colours into a pipe too.
+func TestMakeContractColour(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatal("this test needs util-linux's script (a pty for make): ", err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "NO_COLOR=") {
+			env = append(env, kv)
+		}
+	}
+	negative, _ := filepath.Abs(filepath.Join(repoRoot, "contract/testdata/har-negative"))
+	onTerminal := func(extra ...string) string {
+		cmd := exec.Command(script, "-qec", "make -s --no-print-directory -C "+repoRoot+" contract CASSETTES="+negative, "/dev/null")
+		cmd.Env = append(append(env[:len(env):len(env)], "TERM=xterm"), extra...)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := onTerminal(); !strings.Contains(out, "\x1b[") {
+		t.Fatalf("control: on a terminal, Ginkgo's report has no colour:\n%s", out)
+	}
+	if out := onTerminal("NO_COLOR=1"); strings.Contains(out, "\x1b[") || !strings.Contains(out, "violation: ") {
+		t.Errorf("NO_COLOR=1 on a terminal: escape codes, or no report:\n%q", out)
+	}
+	out, _ := runMake(t, env, "CASSETTES="+negative)
+	if strings.Contains(out, "\x1b[") || !strings.Contains(out, "violation: ") {
+		t.Errorf("into a pipe: escape codes, or no report:\n%q", out)
+	}
 }

@@ -167,7 +167,7 @@ func All() []Probe {
 	}
 	bigBody := strings.Repeat("x", 17<<20)
 	probes := []Probe{
-		{Name: "a conforming cassette", Pass: true, Files: one("team/rec.yaml", clean), Want: []string{"PASS: 1 files, 1 interactions: 1 judged"}},
+		{Name: "a conforming cassette", Pass: true, Files: one("team/rec.yaml", clean), Want: []string{"PASS: 1 file, 1 interaction: 1 judged"}},
 		{Name: "a live bearer token in Authorization", Files: one("rec.yaml", Cassette([]string{`Authorization: ["Bearer ` + JWT + `"]`}, nil)),
 			Want: []string{"rec.yaml interaction 0", "/request/header/Authorization", "holds a bearer token", "delete the header"}, Secrets: []string{JWT}},
 		{Name: "Basic credentials in Authorization", Files: one("rec.yaml", Cassette([]string{`Authorization: ["Basic dXNlcjpwYXNzd29yZA=="]`}, nil)),
@@ -209,9 +209,9 @@ func All() []Probe {
 		{Name: "an empty cassette file", Files: map[string]string{"ok.yaml": clean, "empty.yaml": ""},
 			Want: []string{"empty.yaml", "is empty"}},
 		{Name: ".yml and .YAML are cassettes too", Pass: true, Files: map[string]string{"a.yml": clean, "b.YAML": clean, "README.md": "# recordings\n"},
-			Want: []string{"2 files, 2 interactions: 2 judged", "1 files that are not recordings skipped"}},
+			Want: []string{"2 files, 2 interactions: 2 judged", "1 file that is not a recording skipped"}},
 		{Name: "hidden folders are skipped", Pass: true, Files: map[string]string{"rec.yaml": clean, ".git/config.yaml": "not: a cassette\n"},
-			Want: []string{"1 files, 1 interactions"}},
+			Want: []string{"1 file, 1 interaction"}},
 		{Name: "a symlinked folder is followed", Pass: true, Files: one("real/rec.yaml", clean), Links: map[string]string{"linked": "real"},
 			Want: []string{"2 files, 2 interactions: 2 judged"}},
 		{Name: "a symlink loop", Files: one("a/rec.yaml", clean), Links: map[string]string{"a/again": ".."},

@@ -5,10 +5,13 @@
 package redact
 
 import (
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/partnercenter-go/partnercenter/internal/guid"
 )
 
 // Mask replaces a credential in printed text.
@@ -22,7 +25,28 @@ var tokenInText = regexp.MustCompile(`(?i)` +
 	`(bearer\s+)[a-z0-9._~+/=-]+` +
 	`|eyJ[a-z0-9_-]{4,}\.[a-z0-9_-]+\.[a-z0-9_.-]*` + // dots after the second: a match never stops inside a token (JWE has five parts)
 	`|((?:access_token|refresh_token|id_token|client_secret|client_assertion|password|assertion)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\&,}]+` +
+	`|((?:^|[?&;,\s"'])secret=)[a-z0-9._~+/-]{8,}` + // form or query syntax only: "secret: x" is prose
+	`|((?:^|[?&;,\s"'])code=)[a-z0-9._~+/-]{16,}` + // an OAuth2 authorization code; Partner Center's "code":800041 is JSON
 	`|sbx-(?:access|refresh)\.[a-z0-9._-]+`)
+
+// bearerAuthParam reports whether m, a match of tokenInText followed by the text rest, is
+// "Bearer name=value", the start of a challenge's parameters (Bearer error="invalid_token"),
+// rather than a token: a token68 has "=" only as trailing padding, and an auth-param's "=" is
+// followed by its value.
+func bearerAuthParam(m, rest string) bool {
+	if len(m) < 7 || !equalFoldLower(m[:6], "bearer") {
+		return false
+	}
+	value := strings.TrimLeft(m[6:], " \t\r\n")
+	eq := strings.IndexByte(value, '=')
+	if eq <= 0 {
+		return false
+	}
+	if strings.TrimRight(value, "=") != value[:eq] {
+		return true // name=value: "=" inside
+	}
+	return len(rest) > 0 && rest[0] == '"' && eq == len(value)-1 // name="quoted"
+}
 
 // String masks every credential inside s. It is safe on any input and never grows s by more
 // than the masks it inserts.
@@ -42,22 +66,63 @@ func mask(s string) string {
 		}
 		s = t
 	}
-	return tokenInText.ReplaceAllStringFunc(s, func(m string) string {
-		sub := tokenInText.FindStringSubmatch(m)
-		for _, keep := range sub[1:] {
-			if keep != "" {
-				return keep + Mask
+	var b strings.Builder
+	last := 0
+	for m := range credentialMatches(s) {
+		b.WriteString(s[last:m.start])
+		b.WriteString(s[m.start:m.keepEnd] + Mask)
+		last = m.end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// credentialMatch is one match of tokenInText: s[start:keepEnd] is kept (a field name, the
+// word Bearer), s[keepEnd:end] is the credential.
+type credentialMatch struct{ start, keepEnd, end int }
+
+// credentialMatches yields the matches of tokenInText in s, in order, except "Bearer name=":
+// that is a challenge's parameter, and what follows it is searched again (Bearer
+// code=<a code> still yields the code).
+func credentialMatches(s string) func(yield func(credentialMatch) bool) {
+	return func(yield func(credentialMatch) bool) {
+		for pos := 0; pos < len(s); {
+			m := tokenInText.FindStringSubmatchIndex(s[pos:])
+			if m == nil {
+				return
 			}
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += pos
+				}
+			}
+			if bearerAuthParam(s[m[0]:m[1]], s[m[1]:]) {
+				pos = m[0] + len("bearer")
+				continue
+			}
+			keepEnd := m[0]
+			for g := 1; g < len(m)/2; g++ {
+				if m[2*g] >= 0 {
+					keepEnd = m[2*g+1]
+					break
+				}
+			}
+			if !yield(credentialMatch{m[0], keepEnd, m[1]}) {
+				return
+			}
+			pos = max(m[1], m[0]+1)
 		}
-		return Mask
-	})
+	}
 }
 
 // credentialCues are what every match of tokenInText contains, in lower case: String runs the
 // regular expression only on text that holds one, so that masking every header of every
 // response costs next to nothing. Keep them in step with tokenInText.
 // A \u escape can hide any of them ("\u0065yJ..."), so it is a cue too.
-var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-", `\u`}
+var credentialCues = []string{"bearer", "eyj", "token", "secret", "assertion", "password", "sbx-", "code=", `\u`}
 
 // mayHoldCredential reports whether s contains a credential cue, ignoring ASCII case, without
 // allocating.
@@ -161,21 +226,19 @@ func itoa(n int) string {
 	}
 }
 
-// sensitiveHeaders carry credentials, or may echo them (WWW-Authenticate can quote the token
-// it refused). Canonical form.
+// sensitiveHeaders carry credentials by their name. Canonical form. (A challenge header,
+// WWW-Authenticate, is not one of them: ChallengeHeader.)
 var sensitiveHeaders = map[string]bool{
 	"Authorization":             true,
 	"Proxy-Authorization":       true,
 	"Cookie":                    true,
 	"Set-Cookie":                true,
-	"Www-Authenticate":          true,
-	"Proxy-Authenticate":        true,
 	"X-Ms-Client-Secret":        true,
 	"Ocp-Apim-Subscription-Key": true,
 }
 
-// SensitiveHeader reports whether a header of that name (any case) carries or may echo a
-// credential: its value is never printed or stored.
+// SensitiveHeader reports whether a header of that name (any case) carries a credential by
+// its name: its value is never printed or stored.
 func SensitiveHeader(name string) bool {
 	if v, ok := sensitiveHeaders[name]; ok {
 		return v // already canonical: the common case of every header scanned
@@ -211,7 +274,8 @@ var sensitiveFields = map[string]bool{
 	"client_assertion": true,
 	"assertion":        true,
 	"password":         true,
-	"code":             false, // an OAuth2 authorization code is short-lived, but "code" is also Partner Center's error code
+	"secret":           true,
+	"code":             false, // an OAuth2 authorization code, but also Partner Center's error code: judged by its shape (FieldCredential)
 }
 
 // SensitiveField reports whether a form, query or JSON member of that name (any case) holds a
@@ -282,16 +346,12 @@ func CredentialInText(s string) string {
 	if jwtInText.MatchString(s) {
 		return "JWT"
 	}
-	for _, m := range tokenInText.FindAllStringSubmatchIndex(s, -1) {
-		whole := s[m[0]:m[1]]
-		keepEnd := m[1]
-		for g := 1; g < len(m)/2; g++ {
-			if m[2*g] >= 0 {
-				keepEnd = m[2*g+1]
-				break
-			}
+	for m := range credentialMatches(s) {
+		whole := s[m.start:m.end]
+		value := s[m.keepEnd:m.end]
+		if m.keepEnd == m.start {
+			value = whole
 		}
-		value := s[keepEnd:m[1]]
 		if IsPlaceholder(value) || IsPlaceholder(strings.Trim(whole, " ")) {
 			continue
 		}
@@ -361,4 +421,85 @@ var harmlessTokenFields = map[string]bool{
 // a code_verifier or a field this package has never heard of fails closed.
 func TokenExchangeField(name string) bool {
 	return !harmlessTokenFields[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// FieldCredential is the one rule for a named value (a form field, a query parameter, a JSON
+// member, a challenge's parameter): the kind of credential it holds, "" when none. A field
+// that carries a credential by its name (client_secret, refresh_token, secret...), and every
+// field of an exchange with a token endpoint but the harmless ones, must hold a placeholder;
+// "code" holds one when its value is token-like (an OAuth2 authorization code), not when it is
+// Partner Center's error code; any other field is judged by its text.
+func FieldCredential(name, value string, tokenExchange bool) string {
+	switch {
+	case SensitiveField(name) || tokenExchange && TokenExchangeField(name):
+		return Credential(value)
+	case strings.EqualFold(strings.TrimSpace(name), "code") && looksOpaque(value):
+		return "OAuth2 authorization code"
+	}
+	return CredentialInText(value)
+}
+
+// looksOpaque reports whether v has the shape of an opaque token: at least 16 token
+// characters, letters and digits both, nothing else but "=" padding, and not a GUID.
+func looksOpaque(v string) bool {
+	t := strings.TrimRight(v, "=")
+	if len(t) < 16 || guid.Valid(t) {
+		return false
+	}
+	var letter, digit bool
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digit = true
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			letter = true
+		case !isTokenChar(c) || c == '=':
+			return false
+		}
+	}
+	return letter && digit
+}
+
+// HeaderCredential is the one rule for a header: the kind of credential its value holds, ""
+// when none. A header that carries a credential by its name (Authorization, Cookie...) must
+// hold a placeholder; a challenge (WWW-Authenticate) is judged part by part
+// (ChallengeCredential); any other header by its text.
+func HeaderCredential(name, value string) string {
+	switch {
+	case SensitiveHeader(name):
+		return Credential(value)
+	case ChallengeHeader(name):
+		return ChallengeCredential(value)
+	}
+	return CredentialInText(value)
+}
+
+// Header returns a header's value as it may be printed or stored: Mask for a header that
+// carries a credential by its name, else the value with its credentials masked (a challenge's
+// realm, error and error_description stay readable).
+func Header(name, value string) string {
+	switch {
+	case SensitiveHeader(name):
+		return Mask
+	case ChallengeHeader(name):
+		return maskChallenge(value)
+	}
+	return String(value)
+}
+
+// ScrubHeaders makes h fit to store, in place: it deletes the headers that carry a credential
+// by their name and masks the credentials in the others (Header). Recorders call it.
+func ScrubHeaders(h http.Header) {
+	for name, values := range h {
+		if SensitiveHeader(name) {
+			delete(h, name)
+			continue
+		}
+		for i, v := range values {
+			if HeaderCredential(name, v) != "" {
+				values[i] = Header(name, v)
+			}
+		}
+	}
 }

@@ -150,8 +150,11 @@ func TestPlaceholdersAndCredentials(t *testing.T) {
 	if k := CredentialInText("Authorization: Bearer " + jwt); k == "" {
 		t.Error("control: a JWT in text was not flagged")
 	}
-	if !SensitiveHeader("www-authenticate") || !SensitiveHeader("AUTHORIZATION") || SensitiveHeader("Content-Type") {
-		t.Error("SensitiveHeader")
+	if SensitiveHeader("www-authenticate") || !SensitiveHeader("AUTHORIZATION") || SensitiveHeader("Content-Type") {
+		t.Error("SensitiveHeader: a challenge header carries no credential by its name (ChallengeHeader)")
+	}
+	if !ChallengeHeader("www-authenticate") || !ChallengeHeader("Proxy-Authenticate") || ChallengeHeader("Authorization") {
+		t.Error("ChallengeHeader")
 	}
 	if !SensitiveField("Client_Secret") || SensitiveField("code") {
 		t.Error("SensitiveField")
