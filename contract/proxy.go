@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/partnercenter-go/partnercenter/internal/plural"
 )
 
 // Proxy is the gate as a reverse proxy: any client, in any language, points its base URL at
