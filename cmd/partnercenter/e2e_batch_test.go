@@ -360,7 +360,7 @@ func TestProgressBarFitsTheTerminal(t *testing.T) {
 	widest := func(cols int) int {
 		seed, ids := sandbox.SeedWithSubscriptions(60)
 		sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Latency: 20 * time.Millisecond}})
-		cmdline := "stty cols " + strconv.Itoa(cols) + " rows 24; exec " + binary + " activate --file " + batchCSV(t, ids) + " --concurrency 2 --rate 1000 --progress auto"
+		cmdline := "stty cols " + strconv.Itoa(cols) + " rows 24; exec " + built(t) + " activate --file " + batchCSV(t, ids) + " --concurrency 2 --rate 1000 --progress auto"
 		cmd := exec.Command(scriptPath, "-qfec", cmdline, "/dev/null")
 		cmd.Env = withEndpoint(t, sb)
 		var out bytes.Buffer
