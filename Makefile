@@ -1,12 +1,12 @@
 # partnercenter-go: the code generator and the Ginkgo CLI run through `go tool` at the versions
 # go.mod's `tool` block pins; the linters through `go run pkg@version`, outside go.mod. A fresh
-# machine needs Go and nothing else.
+# machine needs Go and nothing else. `make contract` runs the Ginkgo suite through `go test`,
+# so the gate never waits for the Ginkgo CLI to build (it stays available: `go tool ginkgo`).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 GO          ?= go
-GINKGO       = $(GO) tool ginkgo
 # oasdiff is run at a fixed version outside go.mod: its dependency tree would otherwise pull
 # the project's kin-openapi to the version oasdiff wants. v1.30.0 is the newest release the
 # module proxy can build (newer ones need a module it does not serve).
@@ -78,14 +78,16 @@ GATE_SPEC = $(if $(filter-out file,$(origin SPEC)),$(abspath $(SPEC)))
 COLOR_DECISION = { [ -t 1 ] && [ -z "$${NO_COLOR:-}" ] && [ -z "$(CI)" ] && nocolor=; } || nocolor=--no-color
 
 .PHONY: contract
-# With CASSETTES=, only the gate runs: the label filter skips the suite's self-tests and
-# -test.run keeps the package's plain Go tests (which judge this repository's own files) out.
+# The suite runs through `go test` (no Ginkgo CLI to build), Ginkgo's flags after -args; -C
+# runs it in local directory mode, so its output streams even when it passes. -run keeps the
+# package's plain Go tests out (`make test` runs them); with CASSETTES=, the label filter also
+# skips the suite's self-tests and only the gate runs.
 contract: ## The contract gate over contract/testdata/cassettes (or CASSETTES=<dir>).
 	$(COLOR_DECISION); \
 	CASSETTES="$(if $(CASSETTES),$(abspath $(CASSETTES)))" STRICT="$(STRICT)" MODE="$(MODE)" GATE_SPEC="$(GATE_SPEC)" PROBE_WRITES="$(PROBE_WRITES)" \
 	  REPORT="$(REPORT)" FORMAT="$(FORMAT)" GATE_ROOT="$(CURDIR)" \
-	  $(GINKGO) run --succinct --randomize-all $$nocolor $(if $(CASSETTES),--label-filter=gate) ./contract \
-	  $(if $(CASSETTES),-- -test.run='^TestContract$$$$')
+	  $(GO) test -C contract -run '^TestContract$$' -count=1 \
+	  -args -ginkgo.succinct -ginkgo.randomize-all $${nocolor:+-ginkgo.no-color} $(if $(CASSETTES),-ginkgo.label-filter=gate)
 
 # Apply an OpenAPI Overlay 1.0 document (from `partnercenter contract validate --suggest-overlay`)
 # to openapi.yaml in place; then review the diff and run `make generate`.
@@ -156,12 +158,26 @@ vet: ## go vet, staticcheck and gofmt.
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^generated/') 2>&1); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# The plain Go tests once, without the race detector; the Ginkgo suite (TestContract) is left
+# to `make contract`, which `make test` runs after. TESTFLAGS adds flags (e.g. -short, -v).
+TESTFLAGS ?=
+.PHONY: unit-once
+unit-once: ## go test once over every package, without the race detector (what `make test` runs).
+	$(GO) test -count=1 -skip '^TestContract$$' $(TESTFLAGS) ./...
+
 .PHONY: unit
 unit: ## go test -race over every package, twice (state that leaks between runs fails).
 	$(GO) test -race -count=2 ./...
 
 .PHONY: test
-test: vet check-generated lint-spec unit contract ## Everything the project checks (what CI runs).
+test: vet check-generated lint-spec unit-once contract ## What a contributor runs: checks, tests once, the gate.
+
+.PHONY: test-race
+test-race: unit ## The race detector and repeated runs (CI runs it after `make test`).
+
+.PHONY: quick
+quick: vet ## vet and the unit tests in -short mode: no built binaries, make runs or sandboxes.
+	$(GO) test -short -count=1 -skip '^TestContract$$' $(TESTFLAGS) ./...
 
 # The module of a team that vendors the client (testdata/consumer), measured as README reports
 # it, beside the same module with azidentity added and a module of azcore + azidentity alone.

@@ -110,6 +110,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		"HTTP date":     func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each waits for its Retry-After
 			throttled := answer{status: 429, body: `{"statusCode":429,"message":"Rate limit is exceeded. Try again in 1 seconds."}`,
 				headers: map[string]string{"Content-Type": "application/json", "Retry-After": value()}}
 			s := newServer(t, throttled, jsonAnswer(200, activatedBody))

@@ -14,17 +14,25 @@ import (
 )
 
 // proxyRecording writes the exchanges as go-vcr v4 cassettes under dir: one cassette per
-// run, saved after every exchange (a crash loses nothing), and a new cassette every
-// proxyCassetteSize exchanges so that a long session never rewrites a large file.
+// run, and a new cassette every proxyCassetteSize exchanges. Each interaction is marshalled
+// once, by the save that first writes it; a save writes the cassette's header and the
+// interactions' YAML through a temporary file and a rename, so that a proxy killed at any
+// moment leaves only complete cassettes, losing at most the exchanges since the last save.
 type proxyRecording struct {
-	dir   string
-	stem  string
-	part  int
-	cas   *cassette.Cassette
-	dirty bool
+	dir     string
+	stem    string
+	part    int
+	file    string                  // the current cassette, .yaml included
+	items   [][]byte                // its saved interactions, each as YAML items of the list
+	size    int                     // the bytes of items
+	unsaved []*cassette.Interaction // its interactions added since the last save
 }
 
-const proxyCassetteSize = 200
+const (
+	proxyCassetteSize = 200
+	// proxyBatch bounds the exchanges a busy proxy holds unsaved (see Proxy.drain).
+	proxyBatch = 32
+)
 
 func newProxyRecording(dir string) (*proxyRecording, error) {
 	r := &proxyRecording{dir: dir, stem: "proxy-" + time.Now().UTC().Format("20060102T150405Z")}
@@ -34,37 +42,57 @@ func newProxyRecording(dir string) (*proxyRecording, error) {
 
 func (r *proxyRecording) next() {
 	r.part++
-	r.cas = cassette.New(filepath.Join(r.dir, fmt.Sprintf("%s-%03d", r.stem, r.part)))
-	r.cas.MarshalFunc = marshalCassette
+	r.file = filepath.Join(r.dir, fmt.Sprintf("%s-%03d.yaml", r.stem, r.part))
+	r.items, r.size = nil, 0
 }
 
 // add records one exchange, redacted, and returns the cassette file and the index the
-// interaction has in it (-1 when it is not recorded: a token exchange).
+// interaction has in it (-1 when it is not recorded: a token exchange). It is saved by save.
 func (r *proxyRecording) add(ex Exchange, req *http.Request, resp *http.Response, took time.Duration) (string, int, error) {
-	if len(r.cas.Interactions) >= proxyCassetteSize {
+	if len(r.items)+len(r.unsaved) >= proxyCassetteSize {
+		if err := r.save(); err != nil {
+			return r.file, -1, err
+		}
 		r.next()
 	}
 	in := interactionOf(ex, req, resp, took)
 	if err := RedactInteraction(in); err != nil {
-		return r.cas.File, -1, err
+		return r.file, -1, err
 	}
 	if in.DiscardOnSave {
-		return r.cas.File, -1, nil
+		return r.file, -1, nil
 	}
 	scrubCredentials(in)
-	r.cas.AddInteraction(in)
-	r.dirty = true
-	return r.cas.File, len(r.cas.Interactions) - 1, r.save()
+	in.ID = len(r.items) + len(r.unsaved)
+	r.unsaved = append(r.unsaved, in)
+	return r.file, in.ID, nil
 }
 
+// cassetteHeader is what go-vcr writes before the interactions: a block sequence may sit at
+// its key's indentation, so each interaction's YAML follows as marshalled on its own.
+var cassetteHeader = fmt.Sprintf("---\nversion: %d\ninteractions:\n", cassette.CassetteFormatVersion)
+
 func (r *proxyRecording) save() error {
-	if !r.dirty {
+	if len(r.unsaved) == 0 {
 		return nil
 	}
-	if err := r.cas.SaveWithFS(atomicFS{}); err != nil {
-		return fmt.Errorf("record %s: %w", r.cas.File, err)
+	for _, in := range r.unsaved {
+		item, err := marshalCassette([]*cassette.Interaction{in})
+		if err != nil {
+			return fmt.Errorf("record %s: %w", r.file, err)
+		}
+		r.items = append(r.items, item)
+		r.size += len(item)
 	}
-	r.dirty = false
+	r.unsaved = r.unsaved[:0]
+	data := make([]byte, 0, len(cassetteHeader)+r.size)
+	data = append(data, cassetteHeader...)
+	for _, item := range r.items {
+		data = append(data, item...)
+	}
+	if err := (atomicFS{}).WriteFile(r.file, data); err != nil {
+		return fmt.Errorf("record %s: %w", r.file, err)
+	}
 	return nil
 }
 

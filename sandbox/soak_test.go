@@ -19,6 +19,9 @@ import (
 // the effect: every subscription ends active, each took effect exactly once, and the client
 // reports no error.
 func TestSoak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 activations: not in -short mode (make test runs it)")
+	}
 	const n, workers = 1000, 32
 	seed, ids := sandbox.SeedWithSubscriptions(n)
 	sb := start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{

@@ -41,6 +41,7 @@ func withEndpoint(t *testing.T, sb *sandbox.Sandbox) []string {
 // finishes the batch, every subscription activated once. The control: a Retry-After of a
 // second is waited for, and the batch finishes.
 func TestBatchStopsOnALongRetryAfter(t *testing.T) {
+	t.Parallel() // waits on the sandbox's Retry-After, rate limit or latency
 	seed, ids := sandbox.SeedWithSubscriptions(40)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Seed: 7, ThrottleRate: 0.2, RetryAfter: 24 * time.Hour}})
 	e := withEndpoint(t, sb)
@@ -86,6 +87,7 @@ func TestBatchStopsOnALongRetryAfter(t *testing.T) {
 // pauses for the Retry-After and goes on at the pace the service allows: it never learns a
 // pace of 1/s from an empty history.
 func TestBatchFirst429DoesNotCollapseThePace(t *testing.T) {
+	t.Parallel() // waits on the sandbox's Retry-After, rate limit or latency
 	seed, ids := sandbox.SeedWithSubscriptions(100)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{RateLimit: 30}})
 	e := withEndpoint(t, sb)
@@ -358,7 +360,7 @@ func TestProgressBarFitsTheTerminal(t *testing.T) {
 	widest := func(cols int) int {
 		seed, ids := sandbox.SeedWithSubscriptions(60)
 		sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Latency: 20 * time.Millisecond}})
-		cmdline := "stty cols " + strconv.Itoa(cols) + " rows 24; exec " + binary + " activate --file " + batchCSV(t, ids) + " --concurrency 2 --rate 1000 --progress auto"
+		cmdline := "stty cols " + strconv.Itoa(cols) + " rows 24; exec " + built(t) + " activate --file " + batchCSV(t, ids) + " --concurrency 2 --rate 1000 --progress auto"
 		cmd := exec.Command(scriptPath, "-qfec", cmdline, "/dev/null")
 		cmd.Env = withEndpoint(t, sb)
 		var out bytes.Buffer
@@ -414,7 +416,7 @@ func TestResultsToAPipe(t *testing.T) {
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "activate", "--file", batchCSV(t, ids), "--results", "/dev/stdout", "--progress", "none")
+	cmd := exec.CommandContext(ctx, built(t), "activate", "--file", batchCSV(t, ids), "--results", "/dev/stdout", "--progress", "none")
 	cmd.Env = withEndpoint(t, sb)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr // a pipe

@@ -29,7 +29,7 @@ type served struct {
 // serve starts the built binary's sandbox and pastes its banner into a shell.
 func serve(t *testing.T, flags ...string) *served {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, flags...)...)
+	cmd := exec.Command(built(t), append([]string{"sandbox", "serve", "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
 	cmd.Dir = t.TempDir() // not the directory of the commands that use its banner
 	stdout, _ := cmd.StdoutPipe()

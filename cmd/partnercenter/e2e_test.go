@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,6 +22,10 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() { // make quick: the in-process tests only
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "partnercenter-e2e")
 	if err != nil {
 		panic(err)
@@ -56,9 +61,19 @@ type ran struct {
 	code           int
 }
 
+// built is the binary TestMain built; in -short mode (make quick) none is built, and the
+// test that needs it is skipped, saying so.
+func built(t *testing.T) string {
+	t.Helper()
+	if binary == "" {
+		t.Skip("runs the built binary: not in -short mode (make test runs it)")
+	}
+	return binary
+}
+
 func runCLI(t *testing.T, environ []string, args ...string) ran {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(built(t), args...)
 	cmd.Env = environ
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -190,6 +205,7 @@ func readResults(t *testing.T, path string) []result {
 // A batch with injected faults, random 429s and a rate limit: every subscription activated
 // exactly once, every result written, exit 0.
 func TestBatchWithFaults(t *testing.T) {
+	t.Parallel() // waits on the sandbox's Retry-After, rate limit or latency
 	seed, ids := sandbox.SeedWithSubscriptions(200)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{
 		Seed: 5, RateLimit: 100, ThrottleRate: 0.02, Error503Rate: 0.15, ResetAfterEffectRate: 0.05}})
@@ -227,6 +243,7 @@ func TestBatchWithFaults(t *testing.T) {
 
 // Ctrl-C stops a batch cleanly; a resumed run finishes the rest with no duplicate activation.
 func TestBatchInterruptedAndResumed(t *testing.T) {
+	t.Parallel() // waits on the sandbox's Retry-After, rate limit or latency
 	seed, ids := sandbox.SeedWithSubscriptions(60)
 	sb := sandbox.Start(t, sandbox.Options{Seed: seed, Faults: sandbox.Faults{Latency: 100 * time.Millisecond}})
 	lines := []string{}
@@ -237,7 +254,7 @@ func TestBatchInterruptedAndResumed(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "out.jsonl")
 	e := env(t, sb)
 
-	cmd := exec.Command(binary, "--endpoint", sb.URL, "activate", "--file", csvPath, "--results", results, "--concurrency", "2", "--progress", "none")
+	cmd := exec.Command(built(t), "--endpoint", sb.URL, "activate", "--file", csvPath, "--results", results, "--concurrency", "2", "--progress", "none")
 	cmd.Env = e
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

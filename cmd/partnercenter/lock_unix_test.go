@@ -45,7 +45,7 @@ func TestConcurrentRunsOnOneResultsFile(t *testing.T) {
 	csvPath := batchCSV(t, ids)
 	results := filepath.Join(t.TempDir(), "out.jsonl")
 	args := []string{"activate", "--file", csvPath, "--results", results, "--concurrency", "1", "--progress", "none"}
-	first := exec.Command(binary, args...)
+	first := exec.Command(built(t), args...)
 	first.Env = e
 	if err := first.Start(); err != nil {
 		t.Fatal(err)

@@ -44,7 +44,7 @@ func TestProbeDocs(t *testing.T) {
 		t.Run(line, func(t *testing.T) {
 			t.Parallel()
 			sb := sandbox.Start(t, sandbox.Options{}) // each its own: the scenario activates
-			e := append(probeEnv(t, sb, subA), "PATH="+filepath.Dir(binary)+":"+os.Getenv("PATH"))
+			e := append(probeEnv(t, sb, subA), "PATH="+filepath.Dir(built(t))+":"+os.Getenv("PATH"))
 			cmd := exec.Command("bash", "-c", line)
 			cmd.Dir = t.TempDir()
 			if strings.HasPrefix(line, "make ") {

@@ -35,7 +35,7 @@ type runningProxy struct {
 func startProxy(t *testing.T, environ []string, args ...string) *runningProxy {
 	t.Helper()
 	p := &runningProxy{lines: make(chan string, 1024), done: make(chan struct{})}
-	p.cmd = exec.Command(binary, append([]string{"contract", "proxy", "--listen", "127.0.0.1:0"}, args...)...)
+	p.cmd = exec.Command(built(t), append([]string{"contract", "proxy", "--listen", "127.0.0.1:0"}, args...)...)
 	p.cmd.Env = environ
 	p.cmd.Stderr = &p.stderr
 	out, err := p.cmd.StdoutPipe()

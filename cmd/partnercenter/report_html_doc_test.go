@@ -37,7 +37,7 @@ func TestHTMLReportDocCommands(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("docs/html-report.md has %d commands, this test knows 3: %q", len(lines), lines)
 	}
-	path := filepath.Dir(binary) + string(os.PathListSeparator) + os.Getenv("PATH")
+	path := filepath.Dir(built(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
 	for _, line := range lines {
 		switch {
 		case strings.HasPrefix(line, "partnercenter contract validate "):

@@ -39,6 +39,7 @@ func startSandbox(t *testing.T) (*sandbox.Sandbox, []string) {
 }
 
 func TestLiveModeSkipsCleanlyWithoutCredentials(t *testing.T) {
+	t.Parallel()
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AZURE_") && !strings.HasPrefix(kv, "PARTNER_CENTER_") {
@@ -60,6 +61,7 @@ func TestLiveModeSkipsCleanlyWithoutCredentials(t *testing.T) {
 // HTTPS; then record mode with the App+User refresh token, and the recording judged by the
 // gate with CASSETTES=.
 func TestLiveAndRecordModesAgainstTheSandbox(t *testing.T) {
+	t.Parallel()
 	sb, env := startSandbox(t)
 	out, err := runMake(t, append(env, "AZURE_CLIENT_SECRET=sandbox-app-password"), "MODE=live")
 	if err != nil {

@@ -27,6 +27,9 @@ func makeContract(t *testing.T, args ...string) (string, error) {
 // runMake runs `make contract args...` in the repository with exactly env.
 func runMake(t *testing.T, env []string, args ...string) (string, error) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs make: not in -short mode (make test runs it)")
+	}
 	cmd := exec.Command("make", append([]string{"-s", "--no-print-directory", "-C", repoRoot, "contract"}, args...)...)
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
@@ -34,6 +37,7 @@ func runMake(t *testing.T, env []string, args ...string) (string, error) {
 }
 
 func TestMakeContractOnOwnCassettes(t *testing.T) {
+	t.Parallel()
 	out, err := makeContract(t)
 	if err != nil {
 		t.Fatalf("make contract fails on the project's cassettes: %v\n%s", err, out)
@@ -57,6 +61,7 @@ func TestMakeContractOnOwnCassettes(t *testing.T) {
 // expected strings must be in the output. The probes' per-probe verdicts are checked through
 // the library and the command in cmd/partnercenter's TestContractProbesLibraryAndCommand.
 func TestMakeContractProbes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, p := range probes.All() {
 		if err := p.Write(filepath.Join(dir, folderOf(p.Name))); err != nil {
@@ -112,7 +117,9 @@ func folderOf(name string) string {
 // ignored and writes a JUnit report with nothing but its interactions; drift is reported and
 // fails only with STRICT=1; a folder with nothing to judge fails.
 func TestMakeContractCassettes(t *testing.T) {
+	t.Parallel()
 	t.Run("redacted recording, JUnit report", func(t *testing.T) {
+		t.Parallel()
 		report := filepath.Join(t.TempDir(), "junit.xml")
 		out, err := makeContract(t, "CASSETTES="+probes.TempDir(t, "a recorded token exchange, redacted"), "REPORT="+report)
 		if err != nil || !strings.Contains(out, "ignored: ") || !strings.Contains(out, "PASS: 1 file, 2 interactions: 1 judged, 1 ignored") {
@@ -139,6 +146,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		}
 	})
 	t.Run("drift, STRICT=1", func(t *testing.T) {
+		t.Parallel()
 		dir := probes.TempDir(t, "a refresh token in a JSON body")
 		// Replace the refresh token by a harmless undeclared field.
 		path := filepath.Join(dir, "rec.yaml")
@@ -154,6 +162,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		}
 	})
 	t.Run("HAR captures", func(t *testing.T) {
+		t.Parallel()
 		out, err := makeContract(t, "CASSETTES=contract/testdata/har")
 		if err != nil || !strings.Contains(out, "PASS: 3 files, 7 interactions: 6 judged, 1 ignored") {
 			t.Fatalf("the HAR captures must pass (err %v):\n%s", err, out)
@@ -166,6 +175,7 @@ func TestMakeContractCassettes(t *testing.T) {
 		}
 	})
 	t.Run("nothing judged", func(t *testing.T) {
+		t.Parallel()
 		out, err := makeContract(t, "CASSETTES="+probes.TempDir(t, "only traffic that is not Partner Center's"))
 		if err == nil || !strings.Contains(out, "no interaction was judged") {
 			t.Fatalf("err %v:\n%s", err, out)

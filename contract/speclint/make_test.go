@@ -15,6 +15,9 @@ const repoRoot = "../.."
 
 func runMake(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs make: not in -short mode (make test runs it)")
+	}
 	cmd := exec.Command("make", append([]string{"-s", "--no-print-directory", "-C", repoRoot}, args...)...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
