@@ -36,7 +36,6 @@ type Proxy struct {
 	queueMu  sync.RWMutex       // senders hold it for reading, Close for writing
 	closed   bool               // the queue is closed (under queueMu)
 	drained  chan struct{}      // closed once the engine has judged the last queued exchange
-	closeErr error              // the recording's last save (set once drained)
 
 	mu         sync.Mutex
 	pendingMu  sync.Mutex // guards pending apart from mu, which the engine holds while judging
