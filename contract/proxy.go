@@ -32,10 +32,10 @@ type Proxy struct {
 	opts    ProxyOptions
 	reverse *httputil.ReverseProxy
 
-	queue    chan proxyExchange // exchanges answered, not yet judged
-	queueMu  sync.RWMutex       // senders hold it for reading, Close for writing
-	closed   bool               // the queue is closed (under queueMu)
-	drained  chan struct{}      // closed once the engine has judged the last queued exchange
+	queue   chan proxyExchange // exchanges answered, not yet judged
+	queueMu sync.RWMutex       // senders hold it for reading, Close for writing
+	closed  bool               // the queue is closed (under queueMu)
+	drained chan struct{}      // closed once the engine has judged the last queued exchange
 
 	mu         sync.Mutex
 	pendingMu  sync.Mutex // guards pending apart from mu, which the engine holds while judging
