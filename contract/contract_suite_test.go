@@ -67,8 +67,8 @@ func loadConfig() gateConfig {
 var cfg = loadConfig()
 
 // TestContract runs the Ginkgo suite. Ginkgo refuses `go test -count=N` (it runs a suite once
-// per process), so with a count other than 1 the suite is skipped, saying so: `make test`
-// runs `go test -count=2 ./...` for the plain tests and the suite through `make contract`.
+// per process), so with a count other than 1 the suite is skipped, saying so: `make
+// test-race` runs `go test -race -count=2 ./...` for the plain tests, `make contract` the suite.
 func TestContract(t *testing.T) {
 	if f := flag.Lookup("test.count"); f != nil && f.Value.String() != "1" {
 		t.Skip("the Ginkgo suite is run by `make contract` (ginkgo refuses go test -count=" + f.Value.String() + ")")
