@@ -130,6 +130,18 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 	if err != nil {
 		return usagef("--report %v", err)
 	}
+	// A file that cannot be written is a usage error, as for validate and proxy: before
+	// anything is sent.
+	for _, r := range reports {
+		if err := checkOutputFile("report", r.File); err != nil {
+			return err
+		}
+	}
+	if o.suggestOverlay != "" {
+		if err := checkOutputFile("suggest-overlay", o.suggestOverlay); err != nil {
+			return err
+		}
+	}
 	if o.maxRequests < 0 || o.rate < 0 {
 		return usagef("--max-requests and --rate: want 0 or more")
 	}
@@ -194,11 +206,6 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 		}}
 	if _, err := probe.CheckEndpoint(endpoint); err != nil {
 		return usagef("%s: %v", source, err)
-	}
-	if o.suggestOverlay != "" {
-		if dir := filepath.Dir(o.suggestOverlay); !isDir(dir) {
-			return fmt.Errorf("--suggest-overlay %s: the folder %s does not exist", o.suggestOverlay, dir)
-		}
 	}
 	// Created before anything is sent: a path that cannot be written costs no request.
 	reportFiles, err := reportfile.CreateAll(reports)
@@ -341,11 +348,6 @@ func fitLine(s string) string {
 		return s
 	}
 	return s[:77] + "..."
-}
-
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
 }
 
 // checkNames are the probe's check names, as the package defines them.
