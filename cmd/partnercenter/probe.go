@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/spf13/cobra"
@@ -342,12 +343,16 @@ func writeOverlay(s *contract.OverlaySuggester, file string, note io.Writer) err
 	return f.Close()
 }
 
-// fitLine cuts a line to 80 columns.
+// fitLine cuts a line to 80 columns, never inside a character (an id typed with accents).
 func fitLine(s string) string {
 	if len(s) <= 80 {
 		return s
 	}
-	return s[:77] + "..."
+	cut := 77
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // checkNames are the probe's check names, as the package defines them.
