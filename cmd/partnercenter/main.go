@@ -23,6 +23,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/partnercenter-go/partnercenter/internal/redact"
 )
 
 // Exit statuses.
@@ -76,7 +78,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	var re runError
 	if isUsage(err) || !errors.As(err, &re) {
-		fmt.Fprintln(stderr, "partnercenter:", oneLine(err.Error()))
+		// cobra echoes what was typed (an unknown command, a flag value it cannot parse): a
+		// token pasted in the wrong place is masked, as quoteValue masks it in our own checks.
+		fmt.Fprintln(stderr, "partnercenter:", redact.String(oneLine(err.Error())))
 		fmt.Fprintln(stderr, usageHint(cmd))
 		return exitUsage
 	}

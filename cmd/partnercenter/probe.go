@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/spf13/cobra"
@@ -130,6 +131,18 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 	if err != nil {
 		return usagef("--report %v", err)
 	}
+	// A file that cannot be written is a usage error, as for validate and proxy: before
+	// anything is sent.
+	for _, r := range reports {
+		if err := checkOutputFile("report", r.File); err != nil {
+			return err
+		}
+	}
+	if o.suggestOverlay != "" {
+		if err := checkOutputFile("suggest-overlay", o.suggestOverlay); err != nil {
+			return err
+		}
+	}
 	if o.maxRequests < 0 || o.rate < 0 {
 		return usagef("--max-requests and --rate: want 0 or more")
 	}
@@ -194,11 +207,6 @@ func (a *app) runProbe(ctx context.Context, cmd *cobra.Command, o probeOptions) 
 		}}
 	if _, err := probe.CheckEndpoint(endpoint); err != nil {
 		return usagef("%s: %v", source, err)
-	}
-	if o.suggestOverlay != "" {
-		if dir := filepath.Dir(o.suggestOverlay); !isDir(dir) {
-			return fmt.Errorf("--suggest-overlay %s: the folder %s does not exist", o.suggestOverlay, dir)
-		}
 	}
 	// Created before anything is sent: a path that cannot be written costs no request.
 	reportFiles, err := reportfile.CreateAll(reports)
@@ -335,17 +343,16 @@ func writeOverlay(s *contract.OverlaySuggester, file string, note io.Writer) err
 	return f.Close()
 }
 
-// fitLine cuts a line to 80 columns.
+// fitLine cuts a line to 80 columns, never inside a character (an id typed with accents).
 func fitLine(s string) string {
 	if len(s) <= 80 {
 		return s
 	}
-	return s[:77] + "..."
-}
-
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
+	cut := 77
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // checkNames are the probe's check names, as the package defines them.

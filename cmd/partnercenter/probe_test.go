@@ -72,6 +72,9 @@ func TestProbeCommandUsageErrors(t *testing.T) {
 		{[]string{"--max-requests", "-1"}, "--max-requests"},
 		{[]string{"--spec", "/nonexistent.yaml"}, "--spec"},
 		{[]string{"--endpoint", "http://partner.example"}, "plain HTTP"},
+		// A folder that does not exist, as validate and proxy say it.
+		{[]string{"--report", "junit=/nonexistent/probe.xml"}, "--report"},
+		{[]string{"--suggest-overlay", "/nonexistent/overlay.yaml"}, "--suggest-overlay"},
 	} {
 		args := append([]string{"contract", "probe", "--rate", "0"}, tc.args...)
 		if tc.args[0] == "--endpoint" {
@@ -84,8 +87,6 @@ func TestProbeCommandUsageErrors(t *testing.T) {
 	}
 	// Outputs that cannot be written fail before anything is sent (exit 1, naming the flag).
 	for _, args := range [][]string{
-		{"--report", "junit=/nonexistent/probe.xml"},
-		{"--suggest-overlay", "/nonexistent/overlay.yaml"},
 		{"--record", "/dev/null/cassettes"},
 	} {
 		r := runCLI(t, e, append([]string{"contract", "probe", "--rate", "0"}, args...)...)

@@ -395,7 +395,8 @@ func (r *runner) finding(check Check, c Case, a answer, reason string) Finding {
 	return f
 }
 
-// redactHeader drops the values of credential headers and masks credentials in the others.
+// redactHeader drops the values of credential headers and masks credentials in the others,
+// a challenge (WWW-Authenticate) part by part: redact.Header, the one rule.
 func redactHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
@@ -403,10 +404,7 @@ func redactHeader(h http.Header) http.Header {
 	out := http.Header{}
 	for k, vs := range h {
 		for _, v := range vs {
-			if redact.SensitiveHeader(k) {
-				v = redact.Mask
-			}
-			out[k] = append(out[k], redact.String(v))
+			out[k] = append(out[k], redact.Header(k, v))
 		}
 	}
 	return out
