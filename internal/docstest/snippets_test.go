@@ -22,6 +22,7 @@ import (
 // are what they printed, "same as" blocks are part of their file, "by" blocks name a test or a
 // CI file that runs them.
 func TestSnippets(t *testing.T) {
+	freshWorkspace()
 	t.Parallel()
 	all, err := pages(root)
 	if err != nil {
@@ -213,26 +214,41 @@ type runResult struct {
 }
 
 var (
-	workOnce          sync.Once
-	workDir, binDir   string
-	workErr           error
+	buildOnce         sync.Once
+	binDir            string
+	buildErr          error
+	workMu            sync.Mutex
+	workDir           string // the current copy; "" until a run block needs one
 	durationOrRateAny = regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|ms|s|m|h)\b|\(\d+(\.\d+)?/s\)`)
 )
 
-// workspace is the copy of the repository the run blocks share, and a folder holding the
-// command built from it, for PATH.
+// freshWorkspace makes the next run block start from a new copy of the repository, so that
+// what one run of TestSnippets wrote (a results file, a report) cannot change what the next
+// run prints (go test -count=2).
+func freshWorkspace() {
+	workMu.Lock()
+	defer workMu.Unlock()
+	workDir = ""
+}
+
+// workspace is the copy of the repository the run blocks of one TestSnippets run share, and a
+// folder holding the command built once from the repository, for PATH.
 func workspace(t *testing.T) (string, string) {
-	workOnce.Do(func() {
-		workDir = repocopy.Copy(&onceTB{T: t}, root)
-		binDir = filepath.Join(workDir, "bin")
+	buildOnce.Do(func() {
+		binDir = (&onceTB{T: t}).TempDir()
 		cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, "partnercenter"), "./cmd/partnercenter")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			workErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
-	if workErr != nil {
-		t.Fatal(workErr)
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	workMu.Lock()
+	defer workMu.Unlock()
+	if workDir == "" {
+		workDir = repocopy.Copy(&onceTB{T: t}, root)
 	}
 	return workDir, binDir
 }
