@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partnercenter-go/partnercenter/contract"
 	"github.com/partnercenter-go/partnercenter/contract/probe"
+	"github.com/partnercenter-go/partnercenter/contract/speclint"
 	"github.com/partnercenter-go/partnercenter/generated/spec"
 	"github.com/partnercenter-go/partnercenter/sandbox"
 )
@@ -249,5 +251,27 @@ func TestRequiredHeaders(t *testing.T) {
 	// activation's case carries a subscription no account holds (safety), so it gets a 404.
 	if fired != 3 {
 		t.Fatalf("the sandbox should fail the 3 read operations' missing-header cases; %d did", fired)
+	}
+}
+
+// A spec with a required query parameter is refused, naming it: the probe would send positive
+// cases without it and report the service's 400s as positive_data_acceptance findings.
+// Control: the same spec without the parameter generates.
+func TestGenerateRefusesRequiredQueryParameters(t *testing.T) {
+	doc, err := speclint.LoadFile("../../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := contract.New(doc, contract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := probe.Generate(v, probe.Config{IDs: sandboxIDs}); err != nil {
+		t.Fatalf("control: %v", err)
+	}
+	op := doc.Paths.Find("/v1/customers/{customerId}/subscriptions/{subscriptionId}/activationlinks").Get
+	op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: openapi3.NewQueryParameter("n").WithRequired(true).WithSchema(openapi3.NewStringSchema())})
+	if _, err := probe.Generate(v, probe.Config{IDs: sandboxIDs}); err == nil || !strings.Contains(err.Error(), `required query parameter "n"`) {
+		t.Errorf("a required query parameter: %v", err)
 	}
 }
